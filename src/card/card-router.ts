@@ -1,0 +1,49 @@
+// Routes hubspot.fetch calls from the contact card to the use cases, behind the signed-request gate.
+// Mount at /api/portals: GET  /:portalId/contacts/:contactId/card
+//                        POST /:portalId/contacts/:contactId/{consents,objections,rejudge,export,erase}
+import express, { type Request, type Response } from 'express';
+import { log } from '../log.ts';
+import { eraseContact } from './erase-contact.ts';
+import { exportContact } from './export-contact.ts';
+import { getCard, isContactId } from './get-card.ts';
+import type { CrmBackendDeps } from './ports.ts';
+import { recordConsent } from './record-consent.ts';
+import { recordObjection } from './record-objection.ts';
+import { rejudgeContact } from './rejudge-contact.ts';
+import { rawBody, requireSignedPortalRequest, sendError, type SignedCaller } from './signed-request.ts';
+
+type Handler = (caller: SignedCaller, contactId: string) => Promise<{ status: number; body: unknown }>;
+
+function route(handler: Handler) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const caller = req.signedCaller;
+    const contactId = String(req.params.contactId ?? '');
+    if (!caller) { sendError(res, 401, 'unsigned', 'signed request required'); return; }
+    if (!isContactId(contactId)) { sendError(res, 400, 'bad_contact', 'contactId must be a HubSpot record id'); return; }
+    try {
+      const { status, body } = await handler(caller, contactId);
+      res.status(status).json(body);
+    } catch (error) {
+      // Temporary failures (database, HubSpot): 503 so hubspot.fetch retries once and the card offers a retry.
+      log.error({ portalId: caller.portalId, contactId, err: (error as Error).message }, 'card request failed');
+      sendError(res, 503, 'temporarily_unavailable', 'Prospect Guard could not answer; try again in a moment');
+    }
+  };
+}
+
+export function createCardRouter(deps: CrmBackendDeps): express.Router {
+  const router = express.Router({ mergeParams: true });
+  const signed = requireSignedPortalRequest(deps);
+  const base = '/:portalId/contacts/:contactId';
+  router.use(base, rawBody);
+  router.get(`${base}/card`, signed, route(async (c, id) => ({ status: 200, body: await getCard(deps, c.portalId, id) })));
+  router.post(`${base}/consents`, signed, route((c, id) => recordConsent(deps, c.portalId, id, c.actor, c.body)));
+  router.post(`${base}/objections`, signed, route((c, id) => recordObjection(deps, c.portalId, id, c.actor, c.body)));
+  router.post(`${base}/rejudge`, signed, route(async (c, id) => ({ status: 200, body: await rejudgeContact(deps, c.portalId, id, c.actor) })));
+  router.post(`${base}/export`, signed, route(async (c, id) => {
+    const result = await exportContact(deps, c.portalId, id, c.actor);
+    return result ? { status: 200, body: result } : { status: 404, body: { error: { code: 'contact_not_found', message: 'HubSpot does not know this contact' } } };
+  }));
+  router.post(`${base}/erase`, signed, route((c, id) => eraseContact(deps, c.portalId, id, c.actor, c.body)));
+  return router;
+}

@@ -1,0 +1,27 @@
+// GET the card: re-evaluates the contact from its current HubSpot state (plus our evidence) with the engine, so
+// the card never shows a stale verdict, and falls back to "not judged" when HubSpot does not know the contact.
+import { toPortalSettings, DEFAULT_CRM_SETTINGS } from '../settings/settings-schema.ts';
+import type { ContactFacts, Verdict } from '../engine/types.ts';
+import { buildCardView, type CardResponse } from './card-view.ts';
+import type { CrmBackendDeps } from './ports.ts';
+
+export interface Judged { facts: ContactFacts; verdict: Verdict }
+
+export async function judgeContactNow(deps: CrmBackendDeps, portalId: number, contactId: string): Promise<Judged | null> {
+  const [facts, saved] = await Promise.all([deps.contacts.readFacts(portalId, contactId), deps.settings.get(portalId)]);
+  if (!facts) return null;
+  const settings = toPortalSettings(saved ?? DEFAULT_CRM_SETTINGS);
+  const verdict = deps.evaluate(facts, { at: deps.now?.() ?? new Date(), settings });
+  return { facts, verdict };
+}
+
+export async function getCard(deps: CrmBackendDeps, portalId: number, contactId: string): Promise<CardResponse> {
+  const judged = await judgeContactNow(deps, portalId, contactId);
+  if (!judged) return { contactId, judged: false };
+  return buildCardView(judged.facts, judged.verdict);
+}
+
+/** HubSpot record ids are positive integers; anything else never reaches a store. */
+export function isContactId(value: string): boolean {
+  return /^\d{1,20}$/.test(value);
+}

@@ -1,0 +1,66 @@
+// Settings page backend. Mount at /api/portals:
+//   GET /:portalId/settings   -> { settings, configured, summary, backfill }
+//   PUT /:portalId/settings   -> validates, saves, ledgers the change and queues a re-judgement of the portal
+import express, { type Request, type Response } from 'express';
+import { log } from '../log.ts';
+import type { CrmBackendDeps, BackfillProgress, PortalSummary } from '../card/ports.ts';
+import { rawBody, requireSignedPortalRequest, sendError } from '../card/signed-request.ts';
+import { CrmSettingsSchema, DEFAULT_CRM_SETTINGS, settingsErrors, type CrmSettings } from './settings-schema.ts';
+
+export interface SettingsResponse {
+  settings: CrmSettings;
+  configured: boolean;
+  summary: PortalSummary;
+  backfill: BackfillProgress;
+}
+
+export async function getSettingsPage(deps: CrmBackendDeps, portalId: number): Promise<SettingsResponse> {
+  const [saved, summary, backfill] = await Promise.all([
+    deps.settings.get(portalId), deps.stats.summary(portalId), deps.stats.backfill(portalId),
+  ]);
+  return { settings: saved ?? DEFAULT_CRM_SETTINGS, configured: saved != null, summary, backfill };
+}
+
+/** Top-level keys whose value changed (the ledger records what changed, not the values). */
+function changedKeys(before: CrmSettings | null, after: CrmSettings): string[] {
+  return (Object.keys(after) as Array<keyof CrmSettings>)
+    .filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after[k]));
+}
+
+export async function saveSettings(
+  deps: CrmBackendDeps, portalId: number, actor: string, input: unknown,
+): Promise<{ status: 200; body: SettingsResponse } | { status: 422; body: { error: { code: string; message: string; fields: Record<string, string> } } }> {
+  const parsed = CrmSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    return { status: 422, body: { error: { code: 'invalid_settings', message: 'Some settings are not valid', fields: settingsErrors(parsed.error) } } };
+  }
+  const before = await deps.settings.get(portalId);
+  await deps.settings.save(portalId, parsed.data);
+  const changed = changedKeys(before, parsed.data);
+  await deps.ledger.append(portalId, { kind: 'settings_changed', contactId: null, actor, at: deps.now?.() ?? new Date(), payload: { changed } });
+  if (changed.length > 0) await deps.judge.portal(portalId);
+  return { status: 200, body: await getSettingsPage(deps, portalId) };
+}
+
+export function createSettingsRouter(deps: CrmBackendDeps): express.Router {
+  const router = express.Router({ mergeParams: true });
+  const signed = requireSignedPortalRequest(deps);
+  router.use('/:portalId/settings', rawBody);
+  const guard = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    try {
+      await fn(req, res);
+    } catch (error) {
+      log.error({ portalId: req.signedCaller?.portalId, err: (error as Error).message }, 'settings request failed');
+      sendError(res, 503, 'temporarily_unavailable', 'Prospect Guard could not answer; try again in a moment');
+    }
+  };
+  router.get('/:portalId/settings', signed, guard(async (req, res) => {
+    res.json(await getSettingsPage(deps, req.signedCaller!.portalId));
+  }));
+  router.put('/:portalId/settings', signed, guard(async (req, res) => {
+    const caller = req.signedCaller!;
+    const { status, body } = await saveSettings(deps, caller.portalId, caller.actor, caller.body);
+    res.status(status).json(body);
+  }));
+  return router;
+}

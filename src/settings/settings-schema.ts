@@ -1,0 +1,62 @@
+// The portal settings an admin edits on the settings page. Validated here (the authority) and mirrored on the
+// client for instant feedback (ui-extensions/src/app/settings/utils/validate.ts).
+import { z } from 'zod';
+import type { PortalSettings } from '../engine/types.ts';
+
+/** Jurisdictions the rule packs cover; a contact without a country is judged under the default one. */
+export const JURISDICTIONS = ['FR', 'BE', 'LU', 'DE', 'AT', 'ES', 'IT', 'NL', 'IE', 'PT', 'SE', 'DK', 'FI', 'PL', 'GB', 'CH'] as const;
+export const EXPIRY_ACTIONS = ['notify', 'archive', 'delete'] as const;
+/** off: judge only; alert: task + card alert on enrolment; block: every lever (gate, unenrol workflow, unsubscribe). */
+export const SEQUENCE_BLOCKING_MODES = ['off', 'alert', 'block'] as const;
+
+const httpsUrl = z.string().trim().max(500).url('must be a URL').refine((u) => u.startsWith('https://'), 'must start with https://');
+
+export const CrmSettingsSchema = z.object({
+  offerDescription: z.string().trim().max(1000, 'at most 1000 characters'),
+  activity: z.string().trim().max(200, 'at most 200 characters'),
+  targetRoles: z.array(z.string().trim().min(1, 'empty role').max(80, 'at most 80 characters')).max(50, 'at most 50 roles'),
+  defaultJurisdiction: z.enum(JURISDICTIONS),
+  retention: z.object({
+    prospectYears: z.number().int().min(1, 'at least 1 year').max(5, 'at most 5 years'),
+    customerYears: z.number().int().min(1, 'at least 1 year').max(5, 'at most 5 years'),
+    warningDays: z.number().int().min(7, 'at least 7 days').max(180, 'at most 180 days'),
+  }).strict(),
+  expiryAction: z.enum(EXPIRY_ACTIONS),
+  sequenceBlocking: z.enum(SEQUENCE_BLOCKING_MODES),
+  controller: z.object({
+    name: z.string().trim().min(1, 'required').max(200),
+    address: z.string().trim().max(300),
+    contactEmail: z.string().trim().email('must be an email address'),
+  }).strict(),
+  privacyPolicyUrl: httpsUrl,
+  preferenceCentreUrl: httpsUrl.nullable(),
+}).strict();
+export type CrmSettings = z.infer<typeof CrmSettingsSchema>;
+
+export const DEFAULT_CRM_SETTINGS: CrmSettings = {
+  offerDescription: '',
+  activity: '',
+  targetRoles: [],
+  defaultJurisdiction: 'FR',
+  retention: { prospectYears: 3, customerYears: 3, warningDays: 90 },
+  expiryAction: 'notify',
+  sequenceBlocking: 'block',
+  controller: { name: '', address: '', contactEmail: '' },
+  privacyPolicyUrl: '',
+  preferenceCentreUrl: null,
+};
+
+/** The part of the settings the engine reads. */
+export function toPortalSettings(s: CrmSettings): PortalSettings {
+  return { defaultJurisdiction: s.defaultJurisdiction, targetRoles: [...s.targetRoles], retention: { ...s.retention } };
+}
+
+/** Field path -> message, the shape both the API's 422 and the settings form use. */
+export function settingsErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '_';
+    out[key] ??= issue.message;
+  }
+  return out;
+}

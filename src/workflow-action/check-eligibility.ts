@@ -1,0 +1,58 @@
+// The answer of the "Check prospecting eligibility" workflow action for one contact and channel. Fails closed:
+// a contact the app cannot judge is not eligible. Workflows have no user locale, so reasons are in English.
+import { z } from 'zod';
+import { CHANNELS } from '../engine/types.ts';
+import { judgeContactNow } from '../card/get-card.ts';
+import type { CrmBackendDeps } from '../card/ports.ts';
+import type { ActionBlocker } from './definition.ts';
+
+export const ActionRequestSchema = z.object({
+  callbackId: z.string().min(1),
+  origin: z.object({ portalId: z.number().int().positive() }).passthrough(),
+  object: z.object({ objectId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]), objectType: z.string() }).passthrough(),
+  inputFields: z.record(z.string(), z.unknown()).default({}),
+}).passthrough();
+export type ActionRequest = z.infer<typeof ActionRequestSchema>;
+
+export interface ActionResponse {
+  outputFields: {
+    eligible: boolean;
+    blocker: ActionBlocker;
+    reason: string;
+    expiry_date: string | null;
+    hs_execution_state: 'SUCCESS' | 'FAIL_CONTINUE';
+  };
+}
+
+export async function checkEligibility(deps: CrmBackendDeps, request: ActionRequest): Promise<ActionResponse> {
+  const channel = request.inputFields.channel;
+  if (typeof channel !== 'string' || !(CHANNELS as readonly string[]).includes(channel)) {
+    return {
+      outputFields: {
+        eligible: false, blocker: 'none', expiry_date: null, hs_execution_state: 'FAIL_CONTINUE',
+        reason: `Unknown channel ${JSON.stringify(channel ?? null)}: choose one of ${CHANNELS.join(', ')}`,
+      },
+    };
+  }
+  const judged = await judgeContactNow(deps, request.origin.portalId, String(request.object.objectId));
+  if (!judged) {
+    return {
+      outputFields: {
+        eligible: false, blocker: 'unknown_contact', expiry_date: null, hs_execution_state: 'SUCCESS',
+        reason: 'Prospect Guard cannot find this contact, so it is not cleared for prospecting.',
+      },
+    };
+  }
+  const { verdict } = judged;
+  const v = verdict.channels[channel as (typeof CHANNELS)[number]];
+  const first = v.reasons[0] ?? verdict.reasons[0];
+  return {
+    outputFields: {
+      eligible: v.allowed,
+      blocker: v.allowed ? 'none' : (v.blocker ?? 'forbidden'),
+      reason: first ? `${first.text} (${first.citation})` : (v.allowed ? 'Allowed' : 'Not allowed'),
+      expiry_date: verdict.retention.expiresAt.slice(0, 10),
+      hs_execution_state: 'SUCCESS',
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// The settings page: loading, error (with retry) and ready states; overview above the form.
+import { Alert, Button, Divider, ErrorState, Flex, LoadingSpinner, Text, useExtensionContext } from '@hubspot/ui-extensions';
+import { langFromLocale, translate } from '../../shared/i18n.ts';
+import { useSettings } from '../hooks/useSettings.ts';
+import { BackfillView, SummaryView } from './PortalOverview.tsx';
+import { SettingsForm } from './SettingsForm.tsx';
+
+export function SettingsView() {
+  const context = useExtensionContext<'settings'>();
+  const lang = langFromLocale(context.user.locale);
+  const { state, save, reload, submit } = useSettings(context.portal.id);
+
+  if (state.kind === 'loading') return <LoadingSpinner testId="settings-loading" label={translate(lang, 'settings.loading')} layout="centered" />;
+  if (state.kind === 'error') {
+    return (
+      <ErrorState testId="settings-error" title={translate(lang, 'settings.error.title')}>
+        <Text>{state.error.message}</Text>
+        <Button testId="settings-retry" variant="primary" onClick={reload}>{translate(lang, 'card.error.retry')}</Button>
+      </ErrorState>
+    );
+  }
+  const { data } = state;
+  return (
+    <Flex direction="column" gap="medium">
+      <Text>{translate(lang, 'settings.intro')}</Text>
+      {!data.configured ? <Alert testId="settings-not-configured" variant="warning" title={translate(lang, 'settings.notConfigured')}>{''}</Alert> : null}
+      <BackfillView lang={lang} backfill={data.backfill} />
+      <SummaryView lang={lang} summary={data.summary} />
+      <Divider />
+      <SettingsForm lang={lang} initial={data.settings} save={save} onSubmit={submit} />
+    </Flex>
+  );
+}

@@ -1,0 +1,87 @@
+// The backend's response shapes as the UI sees them (mirrors src/card/card-view.ts and
+// src/settings/settings-router.ts; test/crm/contract.test.ts makes the compiler hold the two together).
+export type Channel = 'email' | 'sms' | 'social_dm' | 'automated_call' | 'fax' | 'phone' | 'postal';
+export type ObjectionChannel = Channel | 'all';
+export type Status = 'compliant' | 'at_risk' | 'blocked' | 'expired';
+export type Audience = 'b2c' | 'b2b_nominative' | 'b2b_generic' | 'unknown';
+export type Basis = 'consent' | 'legitimate_interest' | 'soft_opt_in' | 'contract' | 'not_personal_data';
+export type Blocker = 'needs_consent' | 'invalid_consent' | 'objected' | 'retention_expired' | 'forbidden';
+export type ConsentMethod =
+  | 'unticked_checkbox' | 'double_opt_in' | 'signed_form' | 'oral_recorded' | 'pre_ticked_checkbox' | 'terms_acceptance' | 'implicit';
+export type RetentionState = 'active' | 'expiring_soon' | 'expired';
+
+export const CHANNELS: readonly Channel[] = ['email', 'sms', 'social_dm', 'automated_call', 'fax', 'phone', 'postal'];
+export const CONSENT_METHODS: readonly ConsentMethod[] = [
+  'unticked_checkbox', 'double_opt_in', 'signed_form', 'oral_recorded', 'pre_ticked_checkbox', 'terms_acceptance', 'implicit',
+];
+/** Methods that never make a valid consent (refused before any request is sent, and again by the backend). */
+export const INVALID_CONSENT_METHODS: readonly ConsentMethod[] = ['pre_ticked_checkbox', 'terms_acceptance', 'implicit'];
+
+export interface CardReason { rule: string; text: string; textFr: string; citation: string }
+export interface CardChannel { channel: Channel; allowed: boolean; basis: Basis | null; blocker: Blocker | null; reasons: CardReason[] }
+export interface CardConsent { channel: Channel; method: ConsentMethod; givenAt: string; proofRef: string | null; withdrawnAt: string | null }
+export interface CardObjection { channel: ObjectionChannel; at: string }
+
+export interface CardView {
+  contactId: string;
+  judged: true;
+  status: Status;
+  audience: Audience;
+  jurisdiction: string;
+  channels: CardChannel[];
+  reasons: CardReason[];
+  source: { kind: string; risk: 'low' | 'medium' | 'high'; detail: string | null; collectedAt: string | null };
+  retention: { anchor: string; expiresAt: string; state: RetentionState; daysLeft: number };
+  consents: CardConsent[];
+  objections: CardObjection[];
+  notice: { due: boolean; sentAt: string | null };
+  evaluatedAt: string;
+  rulesVersion: string;
+}
+export interface CardNotJudged { contactId: string; judged: false }
+export type CardResponse = CardView | CardNotJudged;
+
+export interface ContactExport {
+  contactId: string;
+  portalId: number;
+  generatedAt: string;
+  facts: Record<string, unknown>;
+  verdict: CardView;
+  ledger: Array<Record<string, unknown>>;
+}
+
+export type Jurisdiction = 'FR' | 'BE' | 'LU' | 'DE' | 'AT' | 'ES' | 'IT' | 'NL' | 'IE' | 'PT' | 'SE' | 'DK' | 'FI' | 'PL' | 'GB' | 'CH';
+export const JURISDICTIONS: readonly Jurisdiction[] = ['FR', 'BE', 'LU', 'DE', 'AT', 'ES', 'IT', 'NL', 'IE', 'PT', 'SE', 'DK', 'FI', 'PL', 'GB', 'CH'];
+export type ExpiryAction = 'notify' | 'archive' | 'delete';
+export type SequenceBlocking = 'off' | 'alert' | 'block';
+
+export interface CrmSettings {
+  offerDescription: string;
+  activity: string;
+  targetRoles: string[];
+  defaultJurisdiction: Jurisdiction;
+  retention: { prospectYears: number; customerYears: number; warningDays: number };
+  expiryAction: ExpiryAction;
+  sequenceBlocking: SequenceBlocking;
+  controller: { name: string; address: string; contactEmail: string };
+  privacyPolicyUrl: string;
+  preferenceCentreUrl: string | null;
+}
+export interface PortalSummary { total: number; byStatus: Record<Status, number>; byBlocker: Record<string, number> }
+export interface BackfillProgress {
+  state: 'not_started' | 'running' | 'done' | 'failed';
+  processed: number;
+  total: number | null;
+  updatedAt: string | null;
+}
+export interface SettingsResponse { settings: CrmSettings; configured: boolean; summary: PortalSummary; backfill: BackfillProgress }
+
+/** An error the backend explained (4xx body `{error: {code, message, ...}}`) or a transport failure. */
+export interface ApiError {
+  status: number;
+  code: string;
+  message: string;
+  messageFr?: string;
+  citation?: string;
+  fields?: Record<string, string>;
+}
