@@ -153,7 +153,8 @@ export interface Verdict {
   channels: Record<Channel, ChannelVerdict>;
   source: { kind: SourceKind; risk: SourceRisk; art14NoticeRequired: boolean };
   retention: { anchor: RetentionAnchor; expiresAt: string; state: RetentionState; daysLeft: number };
-  phone?: { e164: string | null; valid: boolean; input: string };
+  /** Present when the record has a phone number. `country`/`type` come from libphonenumber (null if unknown). */
+  phone?: { e164: string | null; valid: boolean; input: string; country?: string | null; type?: string | null };
   reasons: Reason[];
 }
 

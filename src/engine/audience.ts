@@ -1,0 +1,55 @@
+// Audience classification: who the person is, and which signal decided it.
+import type { Audience, ContactFacts } from './types.ts';
+import { classifyMailDomain } from './freemail-domains.ts';
+
+/** Local parts that name a function, not a person (contact@, info@, ...), French and English. */
+const ROLE_LOCAL_PARTS = new Set([
+  'contact', 'contacts', 'info', 'infos', 'information', 'informations', 'sales', 'sale', 'support', 'hello', 'hi',
+  'admin', 'administration', 'office', 'accueil', 'bonjour', 'commercial', 'commerciale', 'ventes', 'vente',
+  'compta', 'comptabilite', 'accounting', 'accounts', 'billing', 'facturation', 'factures', 'invoices',
+  'marketing', 'communication', 'presse', 'press', 'media', 'rh', 'hr', 'jobs', 'job', 'careers', 'recrutement',
+  'emploi', 'service', 'serviceclient', 'service-client', 'service.client', 'customerservice', 'customer-service',
+  'help', 'helpdesk', 'team', 'equipe', 'direction', 'secretariat', 'reception', 'enquiries', 'enquiry',
+  'devis', 'reservation', 'reservations', 'booking', 'webmaster', 'postmaster', 'hostmaster', 'abuse',
+  'noreply', 'no-reply', 'no_reply', 'newsletter', 'mail', 'email', 'general', 'studio', 'agence', 'boutique',
+  'magasin', 'shop', 'store', 'orders', 'commandes', 'legal', 'juridique', 'dpo', 'privacy', 'rgpd', 'gdpr',
+  'it', 'tech', 'technique', 'partenariats', 'partners', 'partnership', 'achats', 'purchasing', 'procurement',
+]);
+
+export type AudienceSignal =
+  | 'flag' | 'free_mail' | 'disposable_domain' | 'generic_local_part' | 'company_domain' | 'no_email' | 'insufficient_signal';
+
+export interface AudienceResult { audience: Audience; signal: AudienceSignal }
+
+function nonEmpty(s: string | null | undefined): boolean {
+  return s != null && s.trim() !== '';
+}
+
+function isRoleLocalPart(local: string): boolean {
+  const plus = local.indexOf('+');
+  const base = plus >= 0 ? local.slice(0, plus) : local;
+  return ROLE_LOCAL_PARTS.has(base);
+}
+
+export function classifyAudience(facts: ContactFacts): AudienceResult {
+  const email = facts.email?.trim().toLowerCase() ?? '';
+  const at = email.lastIndexOf('@');
+  const local = at > 0 ? email.slice(0, at) : '';
+  const domain = at > 0 ? email.slice(at + 1) : '';
+  if (facts.isProfessional === true) {
+    return { audience: local !== '' && isRoleLocalPart(local) ? 'b2b_generic' : 'b2b_nominative', signal: 'flag' };
+  }
+  if (facts.isProfessional === false) return { audience: 'b2c', signal: 'flag' };
+  if (domain === '') return { audience: 'unknown', signal: 'no_email' };
+  const kind = classifyMailDomain(domain);
+  if (kind === 'disposable') return { audience: 'b2c', signal: 'disposable_domain' };
+  if (kind === 'free') return { audience: 'b2c', signal: 'free_mail' };
+  if (isRoleLocalPart(local)) return { audience: 'b2b_generic', signal: 'generic_local_part' };
+  if (nonEmpty(facts.company) || nonEmpty(facts.jobTitle)) return { audience: 'b2b_nominative', signal: 'company_domain' };
+  return { audience: 'unknown', signal: 'insufficient_signal' };
+}
+
+/** Lower-case, accents removed, non-alphanumerics as single spaces: the form keywords are matched in. */
+export function normaliseText(s: string): string {
+  return ` ${s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9_]+/g, ' ').trim()} `;
+}

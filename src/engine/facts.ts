@@ -1,0 +1,133 @@
+// Parsing contact facts from untrusted input (audit lines, CSV rows, HubSpot mappings) with zod.
+// Only `id` is required; a numeric id is accepted and turned into a string (CRM exports carry numeric ids).
+// Empty strings read as "absent", booleans accept true/false/yes/no/1/0 (never JS truthiness), dates must be
+// real ISO 8601 dates, enums are checked. Unknown fields are stripped.
+import { z } from 'zod';
+import { toEpochMs } from './dates.ts';
+import {
+  CHANNELS, CONSENT_METHODS, PURPOSES, SOURCE_KINDS, type ContactFacts,
+} from './types.ts';
+
+const emptyToNull = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? null : v);
+
+const isoDate = z.preprocess(
+  (v) => (typeof v === 'string' ? (v.trim() === '' ? null : v.trim()) : v),
+  z.string({ error: 'invalid date' }).refine((s) => !Number.isNaN(toEpochMs(s)), { error: 'invalid date' }).nullable(),
+);
+const requiredIsoDate = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim() : v),
+  z.string({ error: 'invalid date' }).refine((s) => !Number.isNaN(toEpochMs(s)), { error: 'invalid date' }),
+);
+
+const TRUE = new Set(['true', 'yes', 'y', '1', 'oui', 'vrai']);
+const FALSE = new Set(['false', 'no', 'n', '0', 'non', 'faux']);
+const bool = z.preprocess((v) => {
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (s === '') return null;
+    if (TRUE.has(s)) return true;
+    if (FALSE.has(s)) return false;
+  }
+  return v;
+}, z.boolean({ error: 'expected true or false' }).nullable());
+
+const text = z.preprocess(
+  (v) => (typeof v === 'number' ? String(v) : emptyToNull(v)),
+  z.string({ error: 'expected a string' }).nullable(),
+);
+
+function enumOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.enum(values, { error: `expected one of ${values.join(', ')}` }),
+  );
+}
+function optionalEnum<T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess(emptyToNull, enumOf(values).nullable());
+}
+
+const count = z.preprocess((v) => {
+  const e = emptyToNull(v);
+  return typeof e === 'string' && /^\s*\d+\s*$/.test(e) ? Number(e) : e;
+}, z.number({ error: 'expected a non-negative integer' }).int().min(0).nullable());
+
+const list = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === null || v === '' ? undefined : v), z.array(item).optional());
+
+const ConsentSchema = z.object({
+  channel: enumOf(CHANNELS),
+  givenAt: requiredIsoDate,
+  method: enumOf(CONSENT_METHODS),
+  withdrawnAt: isoDate.optional(),
+  expiresAt: isoDate.optional(),
+  partners: z.preprocess((v) => (v === null ? undefined : v), z.array(z.string()).optional()),
+  proofRef: text.optional(),
+});
+
+const ObjectionSchema = z.object({
+  channel: enumOf([...CHANNELS, 'all'] as const),
+  at: requiredIsoDate,
+});
+
+const SourceSchema = z.object({
+  kind: z.preprocess((v) => (v == null || v === '' ? 'unknown' : v), enumOf(SOURCE_KINDS)),
+  collectedAt: isoDate.optional(),
+  detail: text.optional(),
+  proofOfConsentFromProvider: bool.optional(),
+  noticeSentAt: isoDate.optional(),
+});
+
+const CustomerSchema = z.object({
+  lastPurchaseAt: isoDate.optional(),
+  contractActive: bool.optional(),
+  relationshipEndedAt: isoDate.optional(),
+  offerSimilarToPurchase: bool.optional(),
+});
+
+const idSchema = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : v),
+  z.string({ error: 'required (a string or a number)' }).min(1, { error: 'must not be empty' }),
+);
+
+export const ContactFactsSchema: z.ZodType<ContactFacts> = z.object({
+  id: idSchema,
+  email: text.optional(),
+  phone: text.optional(),
+  country: text.optional(),
+  timeZone: text.optional(),
+  company: text.optional(),
+  jobTitle: text.optional(),
+  isProfessional: bool.optional(),
+  offerRelatedToProfession: bool.optional(),
+  purpose: optionalEnum(PURPOSES).optional(),
+  sector: text.optional(),
+  source: z.preprocess(emptyToNull, SourceSchema.nullable()).optional(),
+  consents: list(ConsentSchema),
+  objections: list(ObjectionSchema),
+  customer: z.preprocess(emptyToNull, CustomerSchema.nullable()).optional(),
+  lastProspectContactAt: isoDate.optional(),
+  lastEmailOpenAt: isoDate.optional(),
+  callsLast30Days: count.optional(),
+  lastCallRefusalAt: isoDate.optional(),
+}) as z.ZodType<ContactFacts>;
+
+function idOf(input: unknown): string | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const id = (input as { id?: unknown }).id;
+  if (typeof id === 'string' && id.trim() !== '') return id.trim();
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  return null;
+}
+
+export type ParseResult = { ok: true; facts: ContactFacts } | { ok: false; id: string | null; error: string };
+
+/** Validates one contact; the error names the first offending field path, e.g. `source.collectedAt: invalid date`. */
+export function parseContactFacts(input: unknown): ParseResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, id: null, error: 'contact: expected an object' };
+  }
+  const r = ContactFactsSchema.safeParse(input);
+  if (r.success) return { ok: true, facts: r.data };
+  const issue = r.error.issues[0];
+  const path = issue === undefined || issue.path.length === 0 ? 'contact' : issue.path.map(String).join('.');
+  return { ok: false, id: idOf(input), error: `${path}: ${issue?.message ?? 'invalid'}` };
+}
