@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from './db.ts';
+import { migrate, openDb } from '../storage/db.ts';
 import { createEvidenceLedger } from './ledger.ts';
 import { exportLedger, renderLedgerHtml } from './export.ts';
 
@@ -14,14 +15,10 @@ export interface LedgerCommandIo {
 }
 
 async function defaultOpenDb(): Promise<Db> {
-  // Install's storage module (src/storage/db.ts); resolved at run time so this command has no build-time tie.
-  const specifier = '../storage/db.ts';
-  const mod = (await import(specifier)) as {
-    openDb(o: { databaseUrl?: string; dataDir?: string }): Promise<Db>;
-    migrate(db: Db): Promise<string[]>;
-  };
-  const db = await mod.openDb({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? './data' });
-  await mod.migrate(db);
+  const { loadConfig } = await import('../config/config.ts');
+  const config = loadConfig();
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(db);
   return db;
 }
 

@@ -1,0 +1,63 @@
+// Builds the enforcement services over the app's real parts: install's Db and HubSpot clients, the pipeline's
+// evidence store and suppression list, and a re-judge hook (the pipeline's queue). One place adapts their APIs.
+import type { Db } from '../storage/db.ts';
+import { ContactEvidenceStore, SuppressionList } from '../contacts/index.ts';
+import { createEvidenceLedger, type EvidenceLedger } from '../ledger/ledger.ts';
+import { createHubSpotApi, createFetchRequester, type HubSpotApi } from './hubspot-api.ts';
+import { createObjectionService, type ObjectionService } from './objections.ts';
+import { createSubjectHasher, type SubjectHasher } from './subjects.ts';
+import { createDsrService, type DsrService } from '../dsr/service.ts';
+import type { Clock, EvidencePort, HubSpotRequester, RejudgeFn, SuppressionPort } from './ports.ts';
+import { systemClock } from './ports.ts';
+
+export interface Enforcement {
+  db: Db;
+  ledger: EvidenceLedger;
+  evidence: EvidencePort;
+  suppression: SuppressionPort;
+  hasher: SubjectHasher;
+  hubspot: HubSpotApi | null;
+  objections: ObjectionService;
+  dsr: DsrService;
+  clock: Clock;
+}
+
+export function evidencePort(store: ContactEvidenceStore): EvidencePort {
+  return {
+    listConsents: (p, c) => store.listConsents(p, c),
+    listObjections: (p, c) => store.listObjections(p, c),
+    addObjection: async (p, c, o) => { await store.addObjection(p, c, { channel: o.channel, at: o.at, origin: o.origin }); },
+    forgetContact: (p, c) => store.forgetContact(p, c),
+  };
+}
+
+export function suppressionPort(list: SuppressionList): SuppressionPort {
+  return {
+    add: async (p, ids, channels, origin) => { await list.add(p, ids, channels, origin); },
+    match: (p, ids) => list.match(p, ids),
+  };
+}
+
+/** A requester over install's HubSpotClients (fresh token per call, refreshed ahead of expiry). */
+export function requesterFromClients(clients: { accessToken(portalId: number): Promise<string> }, baseUrl: string): HubSpotRequester {
+  return createFetchRequester({ baseUrl, accessToken: (portalId) => clients.accessToken(portalId) });
+}
+
+export function createEnforcement(deps: {
+  db: Db;
+  requester?: HubSpotRequester | null;
+  rejudge?: RejudgeFn | null;
+  clock?: Clock;
+  log?: { warn(obj: object, msg: string): void };
+  verdictOf?: (portalId: number, contactId: string) => Promise<unknown>;
+}): Enforcement {
+  const clock = deps.clock ?? systemClock;
+  const ledger = createEvidenceLedger(deps.db);
+  const evidence = evidencePort(new ContactEvidenceStore(deps.db));
+  const suppression = suppressionPort(new SuppressionList(deps.db));
+  const hasher = createSubjectHasher(deps.db);
+  const hubspot = deps.requester ? createHubSpotApi(deps.requester) : null;
+  const objections = createObjectionService({ ledger, evidence, suppression, hasher, hubspot, rejudge: deps.rejudge ?? null, clock, ...(deps.log ? { log: deps.log } : {}) });
+  const dsr = createDsrService({ db: deps.db, ledger, hasher, hubspot, evidence, suppression, clock, verdictOf: deps.verdictOf ?? null });
+  return { db: deps.db, ledger, evidence, suppression, hasher, hubspot, objections, dsr, clock };
+}

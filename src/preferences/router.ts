@@ -1,0 +1,214 @@
+// Public preference centre: GET/POST /p/:token and the RFC 8058 one-click POST /p/:token/unsubscribe.
+// The signed token is the only credential. Page POSTs must carry the same token in the form body and come from
+// our own origin (Sec-Fetch-Site, else Origin); the one-click POST comes from mailbox providers, so it has no
+// origin check, only the token and the exact `List-Unsubscribe=One-Click` body RFC 8058 prescribes.
+import express, { type Request, type Response, type Router } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { publicPageHeaders } from './headers.ts';
+import { maskEmail, pickLang, renderPreferencePage, renderProblemPage, type Lang, type PageModel } from './page.ts';
+import { tagMatches, verifyPreferenceToken, type PreferenceClaims } from './token.ts';
+import type { EvidencePort } from '../enforcement/ports.ts';
+import { systemClock, type Clock } from '../enforcement/ports.ts';
+import type { HubSpotApi } from '../enforcement/hubspot-api.ts';
+import type { ObjectionService } from '../enforcement/objections.ts';
+import { normaliseChannels } from '../enforcement/objections.ts';
+import { CHANNELS } from '../engine/types.ts';
+
+export interface PreferenceSettings {
+  controllerName: string | null;
+  privacyPolicyUrl: string | null;
+  preferenceCentreEnabled: boolean;
+}
+
+export interface DsrOpener {
+  open(input: { portalId: number; contactId: string; kind: 'access' | 'erasure'; origin: string; email: string | null; details?: Record<string, unknown> }): Promise<{ id: string; dueAt: string }>;
+}
+
+export interface PreferenceCentreDeps {
+  key: Buffer;
+  publicBaseUrl: string;
+  hubspot: HubSpotApi;
+  evidence: EvidencePort;
+  objections: ObjectionService;
+  dsr: DsrOpener;
+  settings: (portalId: number) => Promise<PreferenceSettings | null>;
+  clock?: Clock;
+  log?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
+  /** Requests per minute per client address on the public routes (default 60). */
+  rateLimitPerMinute?: number;
+}
+
+export const CONTACT_PROPERTIES = [
+  'email', 'pg_source_kind', 'pg_source_detail', 'pg_collected_at', 'pg_retention_expires_at',
+  ...CHANNELS.map((c) => `pg_basis_${c}`),
+];
+
+type Resolved =
+  | { ok: true; claims: PreferenceClaims; email: string | null; properties: Record<string, string | null>; settings: PreferenceSettings }
+  | { ok: false; problem: 'gone' | 'invalid' };
+
+export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
+  const router = express.Router();
+  const clock = deps.clock ?? systemClock;
+  const basePath = new URL(deps.publicBaseUrl).pathname.replace(/\/+$/, '');
+  const publicOrigin = new URL(deps.publicBaseUrl).origin;
+  const limiter = new RateLimiterMemory({ points: deps.rateLimitPerMinute ?? 60, duration: 60 });
+
+  router.use(publicPageHeaders);
+  router.use(async (req, res, next) => {
+    try {
+      await limiter.consume(req.ip ?? 'unknown');
+      next();
+    } catch {
+      res.status(429).set('Retry-After', '60').type('text/plain').send('Too many requests');
+    }
+  });
+
+  const actionPath = (token: string) => `${basePath}/p/${token}`;
+
+  async function resolve(token: string, opts: { allowExpired?: boolean } = {}): Promise<Resolved> {
+    let check = verifyPreferenceToken(deps.key, token, clock.now());
+    if (!check.ok && check.reason === 'expired' && opts.allowExpired) {
+      check = verifyPreferenceToken(deps.key, token, new Date(0));
+    }
+    if (!check.ok) return { ok: false, problem: check.reason === 'expired' ? 'gone' : 'invalid' };
+    const settings = await deps.settings(check.claims.portalId);
+    if (!settings || !settings.preferenceCentreEnabled) return { ok: false, problem: 'invalid' };
+    const contact = await deps.hubspot.getContact(check.claims.portalId, check.claims.contactId, CONTACT_PROPERTIES);
+    if (!contact) return { ok: false, problem: 'invalid' };
+    const email = contact.properties.email ?? null;
+    if (!tagMatches(deps.key, check.claims, email)) return { ok: false, problem: 'invalid' };
+    return { ok: true, claims: check.claims, email, properties: contact.properties, settings };
+  }
+
+  async function model(r: Extract<Resolved, { ok: true }>, token: string, lang: Lang, notice: PageModel['notice']): Promise<PageModel> {
+    const { portalId, contactId } = r.claims;
+    const [objections, consents] = await Promise.all([
+      deps.evidence.listObjections(portalId, contactId), deps.evidence.listConsents(portalId, contactId),
+    ]);
+    const p = r.properties;
+    return {
+      lang, actionPath: actionPath(token), token,
+      controllerName: r.settings.controllerName ?? (lang === 'fr' ? 'l’entreprise qui vous a contacté' : 'the company that contacted you'),
+      privacyPolicyUrl: r.settings.privacyPolicyUrl,
+      maskedEmail: maskEmail(r.email),
+      source: p.pg_source_detail || p.pg_source_kind || null,
+      collectedAt: p.pg_collected_at ?? null,
+      retentionExpiresAt: p.pg_retention_expires_at ?? null,
+      bases: Object.fromEntries(CHANNELS.map((c) => [c, p[`pg_basis_${c}`] ?? null])),
+      objections: objections.map((o) => ({ channel: o.channel, at: o.at })),
+      consents: consents.map((c) => ({ channel: c.channel, givenAt: c.givenAt, withdrawnAt: c.withdrawnAt ?? null })),
+      notice,
+    };
+  }
+
+  function problem(res: Response, kind: 'gone' | 'invalid', lang: Lang, token: string): void {
+    res.status(kind === 'gone' ? 410 : 404).type('html').send(renderProblemPage(kind, lang, actionPath(encodeURIComponent(token))));
+  }
+
+  function fromOwnOrigin(req: Request): boolean {
+    const site = req.get('sec-fetch-site');
+    if (site) return site === 'same-origin' || site === 'none';
+    const origin = req.get('origin');
+    if (!origin || origin === 'null') return true; // old browsers with no-referrer send "null"; the token still gates
+    return origin === publicOrigin || origin === `${req.protocol}://${req.get('host') ?? ''}`;
+  }
+
+  const showPage = async (req: Request, res: Response) => {
+    const token = String(req.params.token ?? '');
+    const lang = pickLang(req.query.lang, req.get('accept-language'));
+    const r = await resolve(token);
+    if (!r.ok) return problem(res, r.problem, lang, token);
+    res.status(200).type('html').send(renderPreferencePage(await model(r, token, lang, null)));
+  };
+
+  router.get('/:token', (req, res, next) => { showPage(req, res).catch(next); });
+  router.get('/:token/unsubscribe', (req, res, next) => { showPage(req, res).catch(next); });
+
+  const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 30 });
+
+  router.post('/:token', form, (req, res, next) => {
+    (async () => {
+      const token = String(req.params.token ?? '');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const lang = pickLang(body.lang ?? req.query.lang, req.get('accept-language'));
+      if (!fromOwnOrigin(req)) {
+        res.status(403).type('text/plain').send('Cross-site form submissions are refused.');
+        return;
+      }
+      if (body.token !== token) {
+        res.status(400).type('text/plain').send('The form does not match this link.');
+        return;
+      }
+      const r = await resolve(token);
+      if (!r.ok) return problem(res, r.problem, lang, token);
+      const { portalId, contactId } = r.claims;
+      const action = String(body.action ?? '');
+      let notice: PageModel['notice'];
+      if (action === 'object' || action === 'object_all') {
+        const raw = action === 'object_all' ? ['all'] : ([] as unknown[]).concat(body.channels ?? []).map(String);
+        const channels = normaliseChannels(raw);
+        if (channels.length === 0) {
+          res.status(400).type('html').send(renderPreferencePage(await model(r, token, lang, { kind: 'error' })));
+          return;
+        }
+        await deps.objections.recordObjection({
+          portalId, contactId, channels, origin: 'preference_centre', actor: 'data-subject:preference-centre', email: r.email,
+        });
+        notice = { kind: 'objected' };
+      } else if (action === 'access' || action === 'erasure') {
+        const opened = await deps.dsr.open({ portalId, contactId, kind: action, origin: 'preference_centre', email: r.email });
+        notice = { kind: action, dueAt: opened.dueAt };
+      } else {
+        res.status(400).type('text/plain').send('Unknown action.');
+        return;
+      }
+      res.status(200).type('html').send(renderPreferencePage(await model(r, token, lang, notice)));
+    })().catch(next);
+  });
+
+  const oneClickBody = [
+    express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 }),
+    express.text({ type: 'multipart/form-data', limit: '4kb' }),
+  ];
+
+  router.post('/:token/unsubscribe', ...oneClickBody, (req, res, next) => {
+    (async () => {
+      const token = String(req.params.token ?? '');
+      if (!isOneClickBody(req)) {
+        res.status(400).type('text/plain').send('Expected List-Unsubscribe=One-Click');
+        return;
+      }
+      // An unsubscribe is always safe to honour: an expired but authentic link still works (RFC 8058 senders
+      // keep old messages' links alive).
+      const r = await resolve(token, { allowExpired: true });
+      if (!r.ok) {
+        res.status(404).type('text/plain').send('Unknown link');
+        return;
+      }
+      await deps.objections.recordObjection({
+        portalId: r.claims.portalId, contactId: r.claims.contactId, channels: ['email'], origin: 'one_click_unsubscribe',
+        actor: 'data-subject:one-click', email: r.email,
+      });
+      res.status(200).type('text/plain').send('');
+    })().catch(next);
+  });
+
+  router.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    deps.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'preference centre request failed');
+    if (!res.headersSent) res.status(503).type('text/plain').send('Temporarily unavailable, please try again in a moment.');
+  });
+
+  return router;
+}
+
+function isOneClickBody(req: Request): boolean {
+  const type = (req.get('content-type') ?? '').toLowerCase();
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    return (req.body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
+  }
+  if (type.startsWith('multipart/form-data') && typeof req.body === 'string') {
+    return /name="List-Unsubscribe"\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click\r?\n/.test(req.body);
+  }
+  return false;
+}
