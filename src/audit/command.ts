@@ -1,0 +1,102 @@
+// `prospect-guard audit`: wires options, the input file, the audit pipeline and a formatter to the process's
+// streams. Returns the exit code instead of exiting so tests can drive it in-process.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { auditStream } from './audit-stream.ts';
+import type { AuditRecord } from './audit-stream.ts';
+import { formatCsv } from './format-csv.ts';
+import { formatJsonl } from './format-jsonl.ts';
+import { formatTable, renderBriefSummary } from './format-table.ts';
+import { AUDIT_USAGE, parseAuditOptions, UsageError } from './options.ts';
+import type { AuditCommandOptions } from './options.ts';
+import { AuditSummariser } from './summary.ts';
+
+export interface CommandIo {
+  stdin: Readable;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  now?: () => Date;
+}
+
+export const processIo = (): CommandIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+
+export async function runAuditCommand(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  let options: AuditCommandOptions | 'help';
+  try {
+    options = parseAuditOptions(argv, io.now);
+    if (options !== 'help') await checkReadable(options.file);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`prospect-guard audit: ${error.message}\nRun "prospect-guard audit --help" for usage.\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    io.stdout.write(AUDIT_USAGE);
+    return 0;
+  }
+  const opts = options;
+
+  const input = opts.file === '-' ? io.stdin : createReadStream(opts.file, { highWaterMark: 256 * 1024 });
+  const records = auditStream(input, {
+    input: opts.input, at: opts.at, jurisdiction: opts.jurisdiction, targetRoles: opts.targetRoles,
+    onCsvLayout: ({ layout, ignoredColumns }) => {
+      if (opts.quiet) return;
+      const ignored = ignoredColumns.length > 0 ? `; ignored columns: ${ignoredColumns.slice(0, 10).join(', ')}` : '';
+      io.stderr.write(`Reading ${layout === 'hubspot' ? 'a HubSpot contacts export' : 'a CSV file'}${ignored}\n`);
+    },
+  });
+  const showProgress = io.stderr.isTTY === true && (opts.format === 'table' || io.stdout.isTTY !== true);
+  const observed = showProgress ? withProgress(records, io.stderr) : records;
+  const summariser = new AuditSummariser();
+  const output = opts.format === 'jsonl' ? formatJsonl(observed, summariser)
+    : opts.format === 'csv' ? formatCsv(observed, summariser)
+      : formatTable(observed, { limit: opts.limit, at: opts.at, jurisdiction: opts.jurisdiction,
+        fileName: opts.file === '-' ? undefined : basename(opts.file) }, summariser);
+
+  try {
+    await pipeline(Readable.from(output), io.stdout, { end: false });
+  } catch (error) {
+    // A reader that stops early (`| head`) is not a failure of the audit.
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') {
+      io.stderr.write(`prospect-guard audit: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  if (opts.format !== 'table' && !opts.quiet) io.stderr.write(renderBriefSummary(summariser.summary));
+  return summariser.summary.rejected > 0 ? 1 : 0;
+}
+
+async function checkReadable(file: string): Promise<void> {
+  if (file === '-') return;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UsageError(`"${file}" is not a file`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read "${file}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** Progress on a terminal's stderr: a single line rewritten at most four times a second, cleared at the end. */
+async function* withProgress(records: AsyncIterable<AuditRecord>, stderr: Writable): AsyncGenerator<AuditRecord> {
+  const started = Date.now();
+  let last = started;
+  let count = 0;
+  try {
+    for await (const record of records) {
+      count += 1;
+      if ((count & 1023) === 0 && Date.now() - last >= 250) {
+        last = Date.now();
+        const rate = Math.round((count * 1000) / Math.max(1, last - started));
+        stderr.write(`\rAuditing… ${count.toLocaleString('en-US')} contacts (${rate.toLocaleString('en-US')}/s)`);
+      }
+      yield record;
+    }
+  } finally {
+    if (last !== started) stderr.write('\r\x1b[K');
+  }
+}

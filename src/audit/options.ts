@@ -1,0 +1,111 @@
+// Command-line options of `prospect-guard audit` (contract: ../shared/contracts/audit-cli.md), parsed into a
+// typed object or a UsageError (exit code 2) with a message that says what to fix.
+import { parseArgs } from 'node:util';
+import type { InputFormat } from './audit-stream.ts';
+
+export const OUTPUT_FORMATS = ['table', 'jsonl', 'csv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface AuditCommandOptions {
+  /** Path of the input file, or "-" for standard input. */
+  file: string;
+  input: InputFormat;
+  at: Date;
+  jurisdiction: string;
+  format: OutputFormat;
+  targetRoles: string[];
+  /** Table rows printed before the summary. */
+  limit: number;
+  quiet: boolean;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const AUDIT_USAGE = `Usage: prospect-guard audit <file> [options]
+
+Judges every contact of a list (purchased, rented, any CRM export) before you use a single address.
+
+  <file>                     .jsonl (one contact per line) or .csv (flat columns such as source.kind, or a
+                             HubSpot contacts export with internal property names); "-" reads standard input
+Options:
+  --at <ISO date>            evaluation instant (default: now), e.g. 2026-11-23 or 2026-11-23T10:00:00Z
+  --jurisdiction <CC>        country used when a contact has none (default FR)
+  --format table|jsonl|csv   output (default table); jsonl and csv print one result per contact, in input order
+  --target-roles "<words>"   comma-separated job keywords the offer is for, e.g. "cto,dsi,directeur technique"
+  --input jsonl|csv          input format when the file name does not tell (required for "-" with CSV)
+  --limit <n>                table rows printed before the summary (default 100; "all" for every row)
+  --quiet                    no summary on stderr after jsonl/csv output
+  -h, --help                 this help
+
+Exit code: 0 every line evaluated, 1 some lines rejected (each still has a result with "error"), 2 usage error.
+`;
+
+export function parseAuditOptions(argv: string[], now: () => Date = () => new Date()): AuditCommandOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        at: { type: 'string' },
+        jurisdiction: { type: 'string' },
+        format: { type: 'string' },
+        'target-roles': { type: 'string' },
+        input: { type: 'string' },
+        limit: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('missing <file>: give the path of a .jsonl or .csv file');
+  if (positionals.length > 1) throw new UsageError(`one file at a time (got ${positionals.length}: ${positionals.join(', ')})`);
+  const file = positionals[0] as string;
+
+  const format = values.format ?? 'table';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be table, jsonl or csv (got "${format}")`);
+  }
+
+  let input: InputFormat;
+  if (values.input !== undefined) {
+    if (values.input !== 'jsonl' && values.input !== 'csv') throw new UsageError(`--input must be jsonl or csv (got "${values.input}")`);
+    input = values.input;
+  } else if (/\.(jsonl|ndjson)$/i.test(file)) input = 'jsonl';
+  else if (/\.csv$/i.test(file)) input = 'csv';
+  else if (file === '-') input = 'jsonl';
+  else throw new UsageError(`cannot tell the format of "${file}": name it .jsonl or .csv, or pass --input jsonl|csv`);
+
+  let at = now();
+  if (values.at !== undefined) {
+    const text = values.at.trim();
+    const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(text);
+    at = new Date(/T/.test(text) && !/(Z|[+-]\d{2}:\d{2})$/.test(text) ? `${text}Z` : text);
+    if (!ok || Number.isNaN(at.getTime())) {
+      throw new UsageError(`--at must be an ISO 8601 date such as 2026-11-23 or 2026-11-23T10:00:00Z (got "${values.at}")`);
+    }
+  }
+
+  const jurisdiction = (values.jurisdiction ?? 'FR').trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(jurisdiction)) {
+    throw new UsageError(`--jurisdiction must be a two-letter country code such as FR or DE (got "${values.jurisdiction}")`);
+  }
+
+  const targetRoles = (values['target-roles'] ?? '').split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
+
+  let limit = 100;
+  if (values.limit !== undefined) {
+    if (values.limit === 'all') limit = Number.POSITIVE_INFINITY;
+    else if (/^\d+$/.test(values.limit)) limit = Number(values.limit);
+    else throw new UsageError(`--limit must be a number of rows or "all" (got "${values.limit}")`);
+  }
+
+  return { file, input, at, jurisdiction, format: format as OutputFormat, targetRoles, limit, quiet: values.quiet ?? false };
+}
