@@ -1,0 +1,148 @@
+// Boot: config -> database -> migrations -> clients -> HTTP (-> queue and workers, added by the pipeline).
+// `startApp` is what the demo and the end-to-end tests call to run the whole app in-process; `stop()` shuts it
+// down in reverse order. Run directly, it serves until SIGTERM/SIGINT.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type express from 'express';
+import { Redis } from 'ioredis';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { loadOrCreateDevTokenKeys, TokenCipher, type TokenKeyRing } from './crypto/token-cipher.ts';
+import { migrate, openDb, type Db } from './storage/db.ts';
+import { InstallationStore } from './storage/installations.ts';
+import { OAuthStateStore } from './storage/oauth-states.ts';
+import { OAuthStateIssuer } from './oauth/state.ts';
+import { HubSpotClients } from './hubspot/client-factory.ts';
+import { AccountBootstrapper } from './bootstrap/bootstrap-account.ts';
+import { loadAppManifest } from './hubspot/app-manifest.ts';
+import { createHttpApp } from './server/app.ts';
+import { log } from './log.ts';
+
+export interface StartOverrides {
+  /** Use this database instead of opening one from the config (tests). It is not closed by stop(). */
+  db?: Db;
+  /** Key ring when the config has none (tests); otherwise development uses DATA_DIR/dev-token-key. */
+  tokenKeys?: TokenKeyRing;
+  /** Redis for the cross-process refresh lock; null disables it even if REDIS_URL is set. */
+  redis?: Redis | null;
+  /** Port to listen on (0 = random); default config.port. `false`: do not listen. */
+  listen?: number | false;
+  /** Routers of other parts, mounted by createHttpApp. */
+  routers?: express.Router[];
+  /** Retry pending bootstraps on a timer (default true; tests turn it off to drive it by hand). */
+  bootstrapRetryMs?: number | false;
+  fetch?: typeof fetch;
+}
+
+export interface RunningApp {
+  config: Config;
+  app: express.Express;
+  server: Server | null;
+  /** http://127.0.0.1:PORT when listening. */
+  url: string | null;
+  db: Db;
+  redis: Redis | null;
+  installations: InstallationStore;
+  clients: HubSpotClients;
+  bootstrapper: AccountBootstrapper;
+  /** Shutdown steps run by stop(), last added first: the pipeline registers its queue and workers here. */
+  onStop(step: () => Promise<void>): void;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, overrides: StartOverrides = {}): Promise<RunningApp> {
+  const stopSteps: (() => Promise<void>)[] = [];
+  const keys = config.tokenKeys ?? overrides.tokenKeys
+    ?? (config.nodeEnv === 'production' ? null : loadOrCreateDevTokenKeys(config.dataDir));
+  if (!keys) throw new ConfigError('TOKEN_ENCRYPTION_KEY: required in production', ['TOKEN_ENCRYPTION_KEY']);
+  const cipher = new TokenCipher(keys);
+
+  const db = overrides.db ?? await openDb({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  if (!overrides.db) stopSteps.push(() => db.close());
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+
+  const redis = overrides.redis !== undefined ? overrides.redis
+    : config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : null;
+  if (redis && overrides.redis === undefined) stopSteps.push(async () => { await redis.quit().catch(() => undefined); });
+
+  const installations = new InstallationStore({ db, cipher });
+  const clients = new HubSpotClients({
+    hubspotApiBaseUrl: config.hubspotApiBaseUrl, hubspotClientId: config.hubspotClientId,
+    hubspotClientSecret: config.hubspotClientSecret, installations, redis, fetch: overrides.fetch,
+  });
+  const bootstrapper = new AccountBootstrapper({ clients, installations });
+  const states = new OAuthStateIssuer({ clientSecret: config.hubspotClientSecret, store: new OAuthStateStore({ db }) });
+  const manifest = loadAppManifest();
+
+  const app = createHttpApp({
+    config, db, installations, clients, states, bootstrapper,
+    scopes: { required: manifest.auth.requiredScopes, optional: manifest.auth.optionalScopes },
+    routers: overrides.routers, fetch: overrides.fetch,
+  });
+
+  if (overrides.bootstrapRetryMs !== false) {
+    bootstrapper.start(overrides.bootstrapRetryMs ?? 60_000);
+    stopSteps.push(() => bootstrapper.stop());
+  }
+
+  let server: Server | null = null;
+  let url: string | null = null;
+  const port = overrides.listen === undefined ? config.port : overrides.listen;
+  if (port !== false) {
+    const s = app.listen(port);
+    server = s;
+    await new Promise<void>((resolve, reject) => {
+      s.once('listening', () => resolve());
+      s.once('error', reject);
+    });
+    url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    stopSteps.push(() => new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    }));
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    config, app, server, url, db, redis, installations, clients, bootstrapper,
+    onStop(step) { stopSteps.push(step); },
+    stop() {
+      stopping ??= (async () => {
+        for (const step of stopSteps.reverse()) {
+          try {
+            await step();
+          } catch (err) {
+            log.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown step failed');
+          }
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function runFromCommandLine(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const running = await startApp(config);
+  log.info({ url: config.publicBaseUrl, db: running.db.kind, redis: running.redis !== null }, 'Prospect Guard started');
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runFromCommandLine();
+}
