@@ -1,0 +1,106 @@
+// The pipeline's view of HubSpot: batch read, batch update, search. Every call waits for the portal's shared
+// rate limiter first; a 429 pauses the portal for the Retry-After asked and is retried here a few times (the
+// rest of the batch's work is not redone). Other failures are thrown for the job's retry policy to classify.
+import type { Client } from '@hubspot/api-client';
+import type { Logger } from 'pino';
+import { classifyError, httpStatusOf, retryAfterMs } from '../queue/errors.ts';
+import type { CallKind, PortalRateLimiter } from '../ratelimit/portal-rate-limiter.ts';
+
+export interface ContactRecord {
+  id: string;
+  properties: Record<string, string | null>;
+}
+
+export interface SearchPage {
+  total: number;
+  results: ContactRecord[];
+}
+
+export interface PipelineCrm {
+  /** Contacts that exist among `ids` (≤ 100), with the properties asked. Missing ones are simply absent. */
+  batchRead(portalId: number, ids: string[], properties: string[], signal?: AbortSignal): Promise<ContactRecord[]>;
+  /** Writes ≤ 100 contacts; returns ids HubSpot reported as not found. */
+  batchUpdate(portalId: number, inputs: { id: string; properties: Record<string, string> }[], signal?: AbortSignal): Promise<{ missing: string[] }>;
+  /** Contacts with hs_object_id > afterId, ascending, up to `limit` (≤ 200). */
+  searchAfterId(portalId: number, afterId: string, properties: string[], limit: number, signal?: AbortSignal): Promise<SearchPage>;
+}
+
+export interface CallCounter {
+  calls: number;
+  byKind: Record<string, number>;
+  rateLimited: number;
+}
+
+export function newCallCounter(): CallCounter {
+  return { calls: 0, byKind: {}, rateLimited: 0 };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function toRecord(o: { id: string; properties: Record<string, string | null> }): ContactRecord {
+  return { id: String(o.id), properties: { ...o.properties } };
+}
+
+export function createHubSpotCrm(options: {
+  clients: { forPortal(portalId: number): Promise<Client> };
+  limiter: PortalRateLimiter;
+  log: Logger;
+  counter?: CallCounter;
+  /** Local retries of a 429 before giving the error to the job (default 4). */
+  max429Retries?: number;
+}): PipelineCrm {
+  const counter = options.counter ?? newCallCounter();
+
+  async function call<T>(portalId: number, kind: CallKind, label: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      await options.limiter.acquire(portalId, kind, signal);
+      const client = await options.clients.forPortal(portalId);
+      counter.calls += 1;
+      counter.byKind[label] = (counter.byKind[label] ?? 0) + 1;
+      try {
+        return await fn(client);
+      } catch (err) {
+        if (httpStatusOf(err) === 429 && attempt < (options.max429Retries ?? 4)) {
+          counter.rateLimited += 1;
+          const e = err as { headers?: unknown; body?: unknown };
+          const wait = retryAfterMs(e.headers, e.body) ?? 1000;
+          await options.limiter.pause(portalId, kind, wait);
+          options.log.warn({ portalId, call: label, waitMs: wait }, 'HubSpot rate limit hit, pausing the portal');
+          await sleep(Math.min(wait, 15_000));
+          continue;
+        }
+        const cls = classifyError(err);
+        options.log.warn({ portalId, call: label, status: httpStatusOf(err), retry: cls.retry }, 'HubSpot call failed');
+        throw err;
+      }
+    }
+  }
+
+  return {
+    async batchRead(portalId, ids, properties, signal) {
+      if (ids.length === 0) return [];
+      if (ids.length > 100) throw new Error('batch read takes at most 100 ids');
+      const res = await call(portalId, 'api', 'batchRead', (c) =>
+        c.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties, propertiesWithHistory: [] }, false), signal);
+      return res.results.map(toRecord);
+    },
+    async batchUpdate(portalId, inputs, signal) {
+      if (inputs.length === 0) return { missing: [] };
+      if (inputs.length > 100) throw new Error('batch update takes at most 100 contacts');
+      const res = await call(portalId, 'api', 'batchUpdate', (c) => c.crm.contacts.batchApi.update({ inputs }), signal);
+      const errors = (res as { errors?: { context?: Record<string, string[]> }[] }).errors ?? [];
+      const missing = errors.flatMap((e) => e.context?.ids ?? []);
+      return { missing };
+    },
+    async searchAfterId(portalId, afterId, properties, limit, signal) {
+      const res = await call(portalId, 'search', 'search', (c) => c.crm.contacts.searchApi.doSearch({
+        filterGroups: [{ filters: [{ propertyName: 'hs_object_id', operator: 'GT', value: afterId }] }],
+        // The SDK types sorts as strings; HubSpot takes {propertyName, direction} objects.
+        sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }] as unknown as string[],
+        properties,
+        limit,
+      } as Parameters<Client['crm']['contacts']['searchApi']['doSearch']>[0]), signal);
+      return { total: res.total, results: res.results.map(toRecord) };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// HubSpot's webhook wire format (an array of up to 100 events) and what each event means to the pipeline.
+// Both the legacy names (contact.creation) and the generic ones (object.creation with objectTypeId 0-1) arrive.
+import { z } from 'zod';
+
+const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).transform((v) => String(v));
+
+export const ZWebhookEvent = z.object({
+  eventId: z.union([z.number().int(), z.string().min(1).max(100)]),
+  subscriptionId: z.number().int().optional(),
+  portalId: z.number().int().positive(),
+  appId: z.number().int().optional(),
+  occurredAt: z.number().int().nonnegative(),
+  subscriptionType: z.string().min(1).max(100),
+  attemptNumber: z.number().int().nonnegative().optional(),
+  objectId: id,
+  objectTypeId: z.string().max(20).optional(),
+  propertyName: z.string().max(200).optional(),
+  propertyValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional()
+    .transform((v) => (v == null ? v : String(v))),
+  changeSource: z.string().max(100).optional(),
+  sourceId: z.string().max(200).nullable().optional(),
+  changeFlag: z.string().max(50).optional(),
+  primaryObjectId: id.optional(),
+  mergedObjectIds: z.array(id).max(1000).optional(),
+  newObjectId: id.optional(),
+});
+
+export type WebhookEvent = z.output<typeof ZWebhookEvent>;
+
+export const MAX_EVENTS_PER_DELIVERY = 100;
+export const ZWebhookBatch = z.array(ZWebhookEvent).max(MAX_EVENTS_PER_DELIVERY);
+
+export type EventKind = 'creation' | 'propertyChange' | 'deletion' | 'privacyDeletion' | 'merge' | 'restore' | 'ignored';
+
+const CONTACT_TYPE_ID = '0-1';
+
+/** What the pipeline does with an event; anything not about a contact, or not understood, is ignored. */
+export function eventKind(e: Pick<WebhookEvent, 'subscriptionType' | 'objectTypeId'>): EventKind {
+  const [scope, action] = e.subscriptionType.split('.', 2);
+  const aboutContact = scope === 'contact' || (scope === 'object' && (e.objectTypeId === undefined || e.objectTypeId === CONTACT_TYPE_ID));
+  if (!aboutContact) return 'ignored';
+  switch (action) {
+    case 'creation': return 'creation';
+    case 'propertyChange': return 'propertyChange';
+    case 'deletion': return 'deletion';
+    case 'privacyDeletion': return 'privacyDeletion';
+    case 'merge': return 'merge';
+    case 'restore': return 'restore';
+    default: return 'ignored';
+  }
+}

@@ -1,0 +1,75 @@
+// Wiring of the pipeline into the app (src/main.ts): queue (BullMQ when REDIS_URL is set, else in-process),
+// the shared rate limiter, the HubSpot adapter, the webhook router, and the hook that starts a backfill once an
+// account is bootstrapped.
+import type { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.ts';
+import type { Db } from '../storage/db.ts';
+import type { InstallationStore } from '../storage/installations.ts';
+import type { HubSpotClients } from '../hubspot/client-factory.ts';
+import type { AccountBootstrapper } from '../bootstrap/bootstrap-account.ts';
+import { evaluateContact } from '../engine/index.ts';
+import { log as rootLog } from '../log.ts';
+import { createQueue } from '../queue/index.ts';
+import type { JobQueue } from '../queue/job.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter, type PortalRateLimiter, type RateLimits } from '../ratelimit/portal-rate-limiter.ts';
+import { createWebhookRouter } from '../../webhooks/receive-hubspot-webhook.ts';
+import { createHubSpotCrm, newCallCounter, type CallCounter } from './hubspot-crm.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
+
+export interface AppPipelineOptions {
+  config: Config;
+  db: Db;
+  redis: Redis | null;
+  installations: InstallationStore;
+  clients: HubSpotClients;
+  bootstrapper?: AccountBootstrapper;
+  /** Redis key prefix for queues, pending sets and rate limits (tests and benches isolate themselves). */
+  keyPrefix?: string;
+  coalesceWindowMs?: number;
+  sweepIntervalMs?: number;
+  rateLimits?: RateLimits;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface AppPipeline {
+  pipeline: Pipeline;
+  queue: JobQueue;
+  limiter: PortalRateLimiter;
+  /** HubSpot calls made by this process's pipeline. */
+  counter: CallCounter;
+  router: Router;
+  /** Starts consuming jobs in this process (workers). */
+  start(): Promise<void>;
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
+  const log = rootLog.child({ part: 'pipeline' });
+  const prefix = o.keyPrefix ?? 'pg';
+  const queue = createQueue({
+    redisUrl: o.config.redisUrl, log, prefix,
+    lockDurationMs: o.lockDurationMs, stalledIntervalMs: o.stalledIntervalMs,
+  });
+  const limiter = o.redis ? createRedisRateLimiter(o.redis, { keyPrefix: prefix, limits: o.rateLimits }) : createMemoryRateLimiter({ limits: o.rateLimits });
+  const counter = newCallCounter();
+  const crm = createHubSpotCrm({ clients: o.clients, limiter, log, counter });
+  const pipeline = createPipeline({
+    db: o.db, queue, redis: o.config.redisUrl ? o.redis : null, keyPrefix: prefix, crm,
+    evaluate: evaluateContact,
+    settings: (portalId) => o.installations.getSettings(portalId),
+    isActive: (portalId) => o.installations.isActive(portalId),
+    appId: o.config.hubspotAppId, log,
+    coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,
+  });
+  o.bootstrapper?.onBootstrapped((portalId) => pipeline.startBackfill(portalId));
+  const router = createWebhookRouter({
+    clientSecret: o.config.hubspotClientSecret, publicBaseUrl: o.config.publicBaseUrl, intake: pipeline.intake, log,
+  });
+  return {
+    pipeline, queue, limiter, counter, router,
+    start: () => pipeline.start({ consume: true }),
+    stop: (options) => pipeline.close(options),
+  };
+}
