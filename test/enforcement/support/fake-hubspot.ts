@@ -54,11 +54,33 @@ export function createFakeHubSpot(): FakeHubSpot {
       if (p === '/automation/v4/action-types') return fake.actionTypes ? { status: 200, body: { results: fake.actionTypes } } : { status: 403, body: {} };
       if (p === '/automation/v4/flows' && req.method === 'POST') { fake.flows.push(req.body as Record<string, unknown>); return { status: 201, body: { id: String(700 + fake.flows.length) } }; }
       if (p === '/crm/v3/objects/contacts/search') {
-        const all = [...fake.contacts.entries()].map(([id, properties]) => ({ id, properties }));
-        return { status: 200, body: { total: all.length, results: all } };
+        const b = req.body as { filterGroups: { filters: Filter[] }[]; limit: number };
+        const all = [...fake.contacts.entries()].map(([id, properties]) => ({ id, properties: { ...properties, hs_object_id: id } }))
+          .filter((c) => b.filterGroups.length === 0 || b.filterGroups.some((g) => g.filters.every((f) => matches(c.properties[f.propertyName] ?? null, f))))
+          .sort((x, y) => Number(x.id) - Number(y.id));
+        return { status: 200, body: { total: all.length, results: all.slice(0, b.limit) } };
       }
       return { status: 404, body: { message: `fake: no route ${req.method} ${p}` } };
     },
   };
   return fake;
+}
+
+interface Filter { propertyName: string; operator: string; value?: string; highValue?: string; values?: string[] }
+
+function num(v: string): number {
+  if (/^-?\d+$/.test(v)) return Number(v);
+  return Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+}
+
+function matches(raw: string | null, f: Filter): boolean {
+  if (raw === null || raw === '') return false;
+  switch (f.operator) {
+    case 'EQ': return raw === f.value;
+    case 'IN': return (f.values ?? []).includes(raw);
+    case 'GT': return num(raw) > num(f.value ?? '');
+    case 'LT': return num(raw) < num(f.value ?? '');
+    case 'BETWEEN': return num(raw) >= num(f.value ?? '') && num(raw) <= num(f.highValue ?? '');
+    default: return false;
+  }
 }
