@@ -5,23 +5,60 @@ export const DAY_MS = 86_400_000;
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function validDay(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  return d <= daysInMonth(y, m);
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m === 2 && isLeap(y) ? 29 : (MONTH_DAYS[m - 1] ?? 0);
+}
+
+function validDay(y: number, m: number, d: number): boolean {
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): no Date object. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Inverse of daysFromCivil. */
+function civilFromDays(z: number): [number, number, number] {
+  const zz = z + 719468;
+  const era = Math.floor(zz / 146097);
+  const doe = zz - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d];
+}
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Epoch milliseconds of an ISO 8601 date or date-time; NaN when it is not one. Zone-less values are UTC. */
 export function toEpochMs(iso: string): number {
   if (iso.length === 10) {
-    const m = DATE_ONLY.exec(iso);
-    if (m === null) return Number.NaN;
-    const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
-    return validDay(y, mo, d) ? Date.UTC(y, mo - 1, d) : Number.NaN;
+    // Fast path for the common YYYY-MM-DD: no regex, no Date.
+    const y = digits(iso, 0, 4), m = digits(iso, 5, 2), d = digits(iso, 8, 2);
+    if (y < 0 || m < 0 || d < 0 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45 || !validDay(y, m, d)) return Number.NaN;
+    return daysFromCivil(y, m, d) * DAY_MS;
   }
   const m = DATE_TIME.exec(iso);
   if (m === null) return Number.NaN;
@@ -29,12 +66,12 @@ export function toEpochMs(iso: string): number {
   const s = m[6] === undefined ? 0 : Number(m[6]);
   if (!validDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return Number.NaN;
   const ms = m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000);
-  let t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  let t = daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
   const zone = m[8];
   if (zone !== undefined && zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const offH = Number(digits.slice(0, 2)), offM = Number(digits.slice(2, 4));
+    const z = zone.slice(1).replace(':', '');
+    const offH = Number(z.slice(0, 2)), offM = Number(z.slice(2, 4));
     if (offH > 23 || offM > 59) return Number.NaN;
     t -= sign * (offH * 60 + offM) * 60_000;
   }
@@ -51,9 +88,14 @@ export function utcDayStart(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
 /** `YYYY-MM-DD` (UTC) of an instant. */
 export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const [y, m, d] = civilFromDays(Math.floor(ms / DAY_MS));
+  return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
 /**
@@ -61,10 +103,17 @@ export function isoDay(ms: number): string {
  * (the earlier day: a retention period never grows by a day because of a leap year).
  */
 export function addYearsUtc(ms: number, years: number): number {
-  const d = new Date(ms);
-  const y = d.getUTCFullYear() + years, m = d.getUTCMonth() + 1;
-  const day = Math.min(d.getUTCDate(), daysInMonth(y, m));
-  return Date.UTC(y, m - 1, day);
+  const [y0, m, d0] = civilFromDays(Math.floor(ms / DAY_MS));
+  const y = y0 + years;
+  return daysFromCivil(y, m, Math.min(d0, daysInMonth(y, m))) * DAY_MS;
+}
+
+/** Same instant one calendar month later (day clamped to the month's end). */
+export function addMonthUtc(ms: number): number {
+  const days = Math.floor(ms / DAY_MS);
+  const [y0, m0, d0] = civilFromDays(days);
+  const y = m0 === 12 ? y0 + 1 : y0, m = m0 === 12 ? 1 : m0 + 1;
+  return daysFromCivil(y, m, Math.min(d0, daysInMonth(y, m))) * DAY_MS + (ms - days * DAY_MS);
 }
 
 /** Local wall-clock parts of an instant in an IANA time zone. Formatters are built once per zone. */

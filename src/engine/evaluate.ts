@@ -2,7 +2,7 @@
 // numbered algorithm). Pure and deterministic: no clock, no I/O; the instant and settings are inputs.
 import { classifyAudience, normaliseText, type AudienceSignal } from './audience.ts';
 import { PREDICATE_BIT } from './conditions.ts';
-import { addYearsUtc, DAY_MS, isoDay, optionalEpochMs, toEpochMs, utcDayStart } from './dates.ts';
+import { addMonthUtc, addYearsUtc, DAY_MS, isoDay, optionalEpochMs, toEpochMs, utcDayStart } from './dates.ts';
 import {
   CHANNEL_INDEX, CONSENT_VALID, CONSENT_WITHDRAWN, OBJECTED_ALL, OBJECTED_CHANNEL, RETENTION_EXPIRED, selectPack,
   VARIANT_INVALID_PHONE, VARIANT_MISSING, VARIANT_PLAIN, type CompiledPack,
@@ -19,8 +19,8 @@ import {
 
 const B = PREDICATE_BIT;
 const ALL_CHANNELS_MASK = (1 << CHANNELS.length) - 1;
-const PHONE_CHANNEL_MASK = (1 << CHANNEL_INDEX.sms) | (1 << CHANNEL_INDEX.automated_call) | (1 << CHANNEL_INDEX.fax)
-  | (1 << CHANNEL_INDEX.phone);
+// evaluateContact judges channels by fixed index (0 = email ... 6 = postal): fail at load if the order changes.
+if (CHANNELS.join() !== 'email,sms,social_dm,automated_call,fax,phone,postal') throw new Error('CHANNELS order changed');
 
 const DIRECT_SOURCES = new Set<SourceKind>(['web_form', 'trade_show', 'business_card', 'inbound_request', 'existing_customer']);
 /** Third-party data whose risk depends on the provider's proof of consent. */
@@ -105,9 +105,12 @@ export function isBannedSector(sector: string): boolean {
 const lastWithdrawal = new Float64Array(CHANNELS.length);
 const lastValidGiven = new Float64Array(CHANNELS.length);
 
-function addMonthUtc(ms: number): number {
-  const d = new Date(ms);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes());
+let lastAtMs = Number.NaN;
+let lastAtIso = '';
+/** The evaluation instant as ISO text; a batch evaluates many contacts at one instant, so keep the last one. */
+function instantIso(atMs: number): string {
+  if (atMs !== lastAtMs) { lastAtIso = new Date(atMs).toISOString(); lastAtMs = atMs; }
+  return lastAtIso;
 }
 
 export interface EvaluateOptions {
@@ -252,18 +255,20 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   }
   const emailVariant = facts.email != null && facts.email.trim() !== '' ? VARIANT_PLAIN : VARIANT_MISSING;
 
-  // 8. Channels.
+  // 8. Channels (one literal object: a stable shape for every verdict).
   const expired = retention.state === 'expired';
-  const channels = {} as Record<Channel, ChannelVerdict>;
-  let anyAllowed = false;
-  for (let i = 0; i < CHANNELS.length; i++) {
-    const channel = CHANNELS[i] as Channel;
-    const bit = 1 << i;
-    const variant = (PHONE_CHANNEL_MASK & bit) !== 0 ? phoneVariant : i === CHANNEL_INDEX.email ? emailVariant : VARIANT_PLAIN;
-    const v = judgeChannel(pack, i, bit, f, atMs, variant, objAll, objMask, withdrawnMask, expired, validMask, invalid);
-    channels[channel] = v;
-    if (v.allowed) anyAllowed = true;
-  }
+  const emailVerdict = judgeChannel(pack, 0, f, atMs, emailVariant, objAll, objMask, withdrawnMask, expired, validMask, invalid);
+  const channels: Record<Channel, ChannelVerdict> = {
+    email: emailVerdict,
+    sms: judgeChannel(pack, 1, f, atMs, phoneVariant, objAll, objMask, withdrawnMask, expired, validMask, invalid),
+    social_dm: judgeChannel(pack, 2, f, atMs, VARIANT_PLAIN, objAll, objMask, withdrawnMask, expired, validMask, invalid),
+    automated_call: judgeChannel(pack, 3, f, atMs, phoneVariant, objAll, objMask, withdrawnMask, expired, validMask, invalid),
+    fax: judgeChannel(pack, 4, f, atMs, phoneVariant, objAll, objMask, withdrawnMask, expired, validMask, invalid),
+    phone: judgeChannel(pack, 5, f, atMs, phoneVariant, objAll, objMask, withdrawnMask, expired, validMask, invalid),
+    postal: judgeChannel(pack, 6, f, atMs, VARIANT_PLAIN, objAll, objMask, withdrawnMask, expired, validMask, invalid),
+  };
+  const anyAllowed = channels.email.allowed || channels.sms.allowed || channels.social_dm.allowed
+    || channels.automated_call.allowed || channels.fax.allowed || channels.phone.allowed || channels.postal.allowed;
 
   // 9. Status.
   let status: Verdict['status'];
@@ -279,7 +284,7 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
     jurisdiction,
     rulePack: pack.pack.id,
     rulesVersion: RULES_VERSION,
-    evaluatedAt: new Date(atMs).toISOString(),
+    evaluatedAt: instantIso(atMs),
     status,
     channels,
     source: { kind, risk, art14NoticeRequired: art14 },
@@ -291,10 +296,11 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
 }
 
 function judgeChannel(
-  pack: CompiledPack, i: number, bit: number, f: number, atMs: number, variant: number,
+  pack: CompiledPack, i: number, f: number, atMs: number, variant: number,
   objAll: boolean, objMask: number, withdrawnMask: number, expired: boolean, validMask: number,
   invalid: (Reason[] | undefined)[] | null,
 ): ChannelVerdict {
+  const bit = 1 << i;
   if (objAll) return OBJECTED_ALL;
   if ((objMask & bit) !== 0) return OBJECTED_CHANNEL;
   if ((withdrawnMask & bit) !== 0) return CONSENT_WITHDRAWN;
@@ -356,7 +362,8 @@ function retentionOf(
     }
     if (!Number.isNaN(endMs)) {
       const e = addYearsUtc(endMs, customerYears);
-      if (Number.isNaN(expires) || e > expires) {
+      // On a tie the customer anchor wins: it names the rule that really governs a customer's data.
+      if (Number.isNaN(expires) || e >= expires) {
         anchor = 'relationship_end'; anchorReason = REASONS.retentionRelationshipEnd; anchorMs = endMs; expires = e;
       } else ongoing = false;
     }
