@@ -1,6 +1,6 @@
 // Routes hubspot.fetch calls from the contact card to the use cases, behind the signed-request gate.
-// Mount at /api/portals: GET  /:portalId/contacts/:contactId/card
-//                        POST /:portalId/contacts/:contactId/{consents,objections,rejudge,export,erase}
+//   GET  /api/portals/:portalId/contacts/:contactId/card
+//   POST /api/portals/:portalId/contacts/:contactId/{consents,objections,rejudge,export,erase}
 import express, { type Request, type Response } from 'express';
 import { log } from '../log.ts';
 import { eraseContact } from './erase-contact.ts';
@@ -31,19 +31,17 @@ function route(handler: Handler) {
   };
 }
 
+/** Mounted at the app root (createHttpApp's `routers`); owns the /api/portals/:portalId/contacts/... paths. */
 export function createCardRouter(deps: CrmBackendDeps): express.Router {
-  const router = express.Router({ mergeParams: true });
+  const router = express.Router();
   const signed = requireSignedPortalRequest(deps);
-  const base = '/:portalId/contacts/:contactId';
+  const base = '/api/portals/:portalId/contacts/:contactId';
   router.use(base, rawBody);
   router.get(`${base}/card`, signed, route(async (c, id) => ({ status: 200, body: await getCard(deps, c.portalId, id) })));
   router.post(`${base}/consents`, signed, route((c, id) => recordConsent(deps, c.portalId, id, c.actor, c.body)));
   router.post(`${base}/objections`, signed, route((c, id) => recordObjection(deps, c.portalId, id, c.actor, c.body)));
   router.post(`${base}/rejudge`, signed, route(async (c, id) => ({ status: 200, body: await rejudgeContact(deps, c.portalId, id, c.actor) })));
-  router.post(`${base}/export`, signed, route(async (c, id) => {
-    const result = await exportContact(deps, c.portalId, id, c.actor);
-    return result ? { status: 200, body: result } : { status: 404, body: { error: { code: 'contact_not_found', message: 'HubSpot does not know this contact' } } };
-  }));
+  router.post(`${base}/export`, signed, route((c, id) => exportContact(deps, c.portalId, id, c.actor)));
   router.post(`${base}/erase`, signed, route((c, id) => eraseContact(deps, c.portalId, id, c.actor, c.body)));
   return router;
 }

@@ -1,18 +1,18 @@
 // GET the card: re-evaluates the contact from its current HubSpot state (plus our evidence) with the engine, so
 // the card never shows a stale verdict, and falls back to "not judged" when HubSpot does not know the contact.
-import { toPortalSettings, DEFAULT_CRM_SETTINGS } from '../settings/settings-schema.ts';
-import type { ContactFacts, Verdict } from '../engine/types.ts';
+import { toPortalSettings } from '../settings/settings-schema.ts';
+import type { ContactFacts, PortalSettings, Verdict } from '../engine/types.ts';
 import { buildCardView, type CardResponse } from './card-view.ts';
 import type { CrmBackendDeps } from './ports.ts';
 
-export interface Judged { facts: ContactFacts; verdict: Verdict }
+export interface Judged { facts: ContactFacts; verdict: Verdict; settings: PortalSettings }
 
 export async function judgeContactNow(deps: CrmBackendDeps, portalId: number, contactId: string): Promise<Judged | null> {
   const [facts, saved] = await Promise.all([deps.contacts.readFacts(portalId, contactId), deps.settings.get(portalId)]);
   if (!facts) return null;
-  const settings = toPortalSettings(saved ?? DEFAULT_CRM_SETTINGS);
+  const settings = toPortalSettings(saved.settings);
   const verdict = deps.evaluate(facts, { at: deps.now?.() ?? new Date(), settings });
-  return { facts, verdict };
+  return { facts, verdict, settings };
 }
 
 export async function getCard(deps: CrmBackendDeps, portalId: number, contactId: string): Promise<CardResponse> {
@@ -25,3 +25,5 @@ export async function getCard(deps: CrmBackendDeps, portalId: number, contactId:
 export function isContactId(value: string): boolean {
   return /^\d{1,20}$/.test(value);
 }
+
+export const notFound = { status: 404 as const, body: { error: { code: 'contact_not_found', message: 'HubSpot does not know this contact' } } };

@@ -1,55 +1,63 @@
 // What the card, settings and workflow-action endpoints need from the rest of the app, as narrow ports.
-// src/card/wire.ts adapts the real modules (engine, installations, contact evidence, suppression list, ledger,
-// queue, HubSpot client) to these; tests pass in-memory fakes. One seam file for this boundary.
-import type {
-  Channel, ConsentRecord, ContactFacts, ObjectionChannel, ObjectionRecord, PortalSettings, Status, Verdict,
-} from '../engine/types.ts';
+// src/card/wiring.ts adapts the real modules (engine, installations and settings, contact evidence, HubSpot
+// reads, the enforcement's objection and data-subject-request services, the ledger, the judge job) to these;
+// tests pass in-memory fakes. One seam file for this boundary.
+import type { ConsentRecord, ContactFacts, ObjectionChannel, PortalSettings, Status, Verdict } from '../engine/types.ts';
 import type { CrmSettings } from '../settings/settings-schema.ts';
 
 export interface ContactReader {
   /**
-   * The contact as the engine sees it, from its current HubSpot state merged with the consents and objections
-   * we hold; null when HubSpot does not know the contact (deleted, never existed, other portal).
+   * The contact as the engine sees it, from its current HubSpot state merged with the consents, objections and
+   * suppression matches we hold; null when HubSpot does not know the contact (deleted, never existed).
    */
   readFacts(portalId: number, contactId: string): Promise<ContactFacts | null>;
 }
 
-export interface EvidenceStore {
-  addConsent(portalId: number, contactId: string, consent: ConsentRecord): Promise<void>;
-  addObjection(portalId: number, contactId: string, objection: ObjectionRecord): Promise<void>;
-  /** Erases everything we hold on the contact (the hashed suppression entry lives elsewhere and stays). */
-  forgetContact(portalId: number, contactId: string): Promise<void>;
+export interface ConsentStore {
+  addConsent(portalId: number, contactId: string, consent: ConsentRecord & { recordedBy?: string | null }): Promise<unknown>;
 }
 
-export interface Suppression {
-  add(portalId: number, ids: { email?: string | null; phone?: string | null }, channels: ObjectionChannel[]): Promise<void>;
+/** The enforcement's single objection path (evidence, hashed suppression, ledger, HubSpot write-back, re-judge). */
+export interface Objections {
+  record(input: {
+    portalId: number; contactId: string; channel: ObjectionChannel; actor: string;
+    email: string | null; phone: string | null; defaultCountry: string;
+  }): Promise<void>;
+}
+
+/** Raised when HubSpot refused the GDPR delete: nothing else was erased, the user may retry. */
+export class ErasureRefusedError extends Error {
+  override name = 'ErasureRefusedError';
+}
+
+/** Access and erasure requests, tracked with their legal deadline by the enforcement's DSR service. */
+export interface SubjectRequests {
+  accessExport(portalId: number, contactId: string, actor: string): Promise<Record<string, unknown>>;
+  /** HubSpot GDPR delete + our data, leaving the hashed suppression entry; throws ErasureRefusedError. */
+  erase(portalId: number, contactId: string, actor: string): Promise<void>;
 }
 
 export interface LedgerEntryInput {
-  kind: 'consent_recorded' | 'objection_recorded' | 'rejudge_requested' | 'access_export' | 'erasure' | 'settings_changed';
+  kind: 'consent' | 'verdict_change' | 'settings_change';
   contactId: string | null;
-  /** `user:<HubSpot user id>` from the signed request, or `workflow:<callbackId>`. */
+  /** `user:<HubSpot user id>` from the signed request. */
   actor: string;
   payload: Record<string, unknown>;
   at: Date;
 }
-
-export interface EvidenceLedger {
-  append(portalId: number, entry: LedgerEntryInput): Promise<void>;
-  /** Entries about one contact, oldest first (for the access export). */
-  listForContact(portalId: number, contactId: string): Promise<Array<Record<string, unknown>>>;
+export interface CardLedger {
+  append(portalId: number, entry: LedgerEntryInput): Promise<unknown>;
 }
 
 export interface SettingsStore {
-  /** The saved settings, or null when the admin never saved any. */
-  get(portalId: number): Promise<CrmSettings | null>;
+  get(portalId: number): Promise<{ settings: CrmSettings; configured: boolean }>;
   save(portalId: number, settings: CrmSettings): Promise<void>;
 }
 
 export interface Judge {
-  /** Queue a fresh judgement of one contact (writes properties back to HubSpot). */
+  /** Judge one contact again and write its properties back to HubSpot. */
   contact(portalId: number, contactId: string): Promise<void>;
-  /** Queue a re-judgement of the whole portal (after settings change). */
+  /** Re-judge the whole portal in the background (after a settings change). */
   portal(portalId: number): Promise<void>;
 }
 
@@ -69,11 +77,6 @@ export interface PortalStats {
   backfill(portalId: number): Promise<BackfillProgress>;
 }
 
-export interface HubSpotContacts {
-  /** HubSpot GDPR delete (permanent). Throws on failure; a 404 counts as already gone. */
-  gdprDelete(portalId: number, contactId: string): Promise<void>;
-}
-
 export interface Installations {
   isActive(portalId: number): Promise<boolean>;
 }
@@ -87,12 +90,10 @@ export interface CrmBackendDeps {
   contacts: ContactReader;
   evaluate: (facts: ContactFacts, options: { at: Date; settings?: PortalSettings }) => Verdict;
   settings: SettingsStore;
-  evidence: EvidenceStore;
-  suppression: Suppression;
-  ledger: EvidenceLedger;
+  consents: ConsentStore;
+  objections: Objections;
+  requests: SubjectRequests;
+  ledger: CardLedger;
   judge: Judge;
   stats: PortalStats;
-  hubspot: HubSpotContacts;
 }
-
-export type { Channel };

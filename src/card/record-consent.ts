@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CHANNELS, CONSENT_METHODS, type ConsentMethod } from '../engine/types.ts';
 import type { CardResponse } from './card-view.ts';
-import { getCard } from './get-card.ts';
+import { getCard, notFound } from './get-card.ts';
 import type { CrmBackendDeps } from './ports.ts';
 
 export const INVALID_CONSENT_METHODS: Partial<Record<ConsentMethod, { en: string; fr: string; citation: string }>> = {
@@ -59,10 +59,10 @@ export async function recordConsent(
     return { status: 422, body: { error: { code: 'invalid_consent_input', message: 'givenAt: cannot be in the future' } } };
   }
   const facts = await deps.contacts.readFacts(portalId, contactId);
-  if (!facts) return { status: 404, body: { error: { code: 'contact_not_found', message: 'HubSpot does not know this contact' } } };
-  await deps.evidence.addConsent(portalId, contactId, { channel, method, givenAt, proofRef });
+  if (!facts) return notFound;
+  await deps.consents.addConsent(portalId, contactId, { channel, method, givenAt, proofRef, recordedBy: actor });
   await deps.ledger.append(portalId, {
-    kind: 'consent_recorded', contactId, actor, at: now, payload: { channel, method, givenAt, proofRef, via: 'card' },
+    kind: 'consent', contactId, actor, at: now, payload: { channel, method, givenAt, proofRef, origin: 'card' },
   });
   await deps.judge.contact(portalId, contactId);
   return { status: 200, body: await getCard(deps, portalId, contactId) };

@@ -1,15 +1,14 @@
-// Record an objection from the card (GDPR Art. 21(2)-(3): absolute for direct marketing). It applies at once:
-// stored as evidence, added to the hashed suppression list (so a re-created duplicate is blocked too), ledgered,
-// and the contact is re-judged.
+// Record an objection from the card (GDPR Art. 21(2)-(3): absolute for direct marketing). It goes through the
+// enforcement's single objection path: evidence on the contact, hashed suppression entry (a re-created duplicate
+// is blocked too), ledger, write-back to HubSpot's communication preferences for email, re-judgement.
 import { z } from 'zod';
 import { CHANNELS, type ObjectionChannel } from '../engine/types.ts';
 import type { CardResponse } from './card-view.ts';
-import { getCard } from './get-card.ts';
+import { getCard, judgeContactNow, notFound } from './get-card.ts';
 import type { CrmBackendDeps } from './ports.ts';
 
-export const RecordObjectionBody = z.object({
-  channel: z.enum([...CHANNELS, 'all'] as [ObjectionChannel, ...ObjectionChannel[]]),
-}).strict();
+const OBJECTION_CHANNELS = [...CHANNELS, 'all'] as [ObjectionChannel, ...ObjectionChannel[]];
+export const RecordObjectionBody = z.object({ channel: z.enum(OBJECTION_CHANNELS) }).strict();
 
 export type RecordObjectionResult =
   | { status: 200; body: CardResponse }
@@ -20,17 +19,14 @@ export async function recordObjection(
 ): Promise<RecordObjectionResult> {
   const parsed = RecordObjectionBody.safeParse(input);
   if (!parsed.success) {
-    return { status: 422, body: { error: { code: 'invalid_objection_input', message: `channel: expected one of ${[...CHANNELS, 'all'].join(', ')}` } } };
+    return { status: 422, body: { error: { code: 'invalid_objection_input', message: `channel: expected one of ${OBJECTION_CHANNELS.join(', ')}` } } };
   }
-  const { channel } = parsed.data;
-  const facts = await deps.contacts.readFacts(portalId, contactId);
-  if (!facts) return { status: 404, body: { error: { code: 'contact_not_found', message: 'HubSpot does not know this contact' } } };
-  const now = deps.now?.() ?? new Date();
-  await deps.evidence.addObjection(portalId, contactId, { channel, at: now.toISOString() });
-  if (facts.email || facts.phone) {
-    await deps.suppression.add(portalId, { email: facts.email ?? null, phone: facts.phone ?? null }, [channel]);
-  }
-  await deps.ledger.append(portalId, { kind: 'objection_recorded', contactId, actor, at: now, payload: { channel, via: 'card' } });
-  await deps.judge.contact(portalId, contactId);
+  const judged = await judgeContactNow(deps, portalId, contactId);
+  if (!judged) return notFound;
+  const { facts, settings } = judged;
+  await deps.objections.record({
+    portalId, contactId, channel: parsed.data.channel, actor,
+    email: facts.email ?? null, phone: facts.phone ?? null, defaultCountry: facts.country ?? settings.defaultJurisdiction,
+  });
   return { status: 200, body: await getCard(deps, portalId, contactId) };
 }

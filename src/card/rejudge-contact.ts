@@ -1,5 +1,5 @@
-// "Re-judge now": answers with a verdict computed on the spot and queues the pipeline's judge job, which writes
-// the properties back to HubSpot (the card shows the fresh verdict without waiting for that write).
+// "Re-judge now": judges the contact again through the pipeline (properties written back to HubSpot), records
+// the request and the verdict in the ledger, and answers with the verdict computed from the current state.
 import type { CardResponse } from './card-view.ts';
 import { getCard } from './get-card.ts';
 import type { CrmBackendDeps } from './ports.ts';
@@ -9,8 +9,8 @@ export async function rejudgeContact(deps: CrmBackendDeps, portalId: number, con
   if (view.judged) {
     await deps.judge.contact(portalId, contactId);
     await deps.ledger.append(portalId, {
-      kind: 'rejudge_requested', contactId, actor, at: deps.now?.() ?? new Date(),
-      payload: { status: view.status, rulesVersion: view.rulesVersion },
+      kind: 'verdict_change', contactId, actor, at: deps.now?.() ?? new Date(),
+      payload: { trigger: 'rejudge_requested', origin: 'card', status: view.status, rulesVersion: view.rulesVersion },
     });
   }
   return view;

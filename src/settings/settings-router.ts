@@ -1,11 +1,11 @@
-// Settings page backend. Mount at /api/portals:
-//   GET /:portalId/settings   -> { settings, configured, summary, backfill }
-//   PUT /:portalId/settings   -> validates, saves, ledgers the change and queues a re-judgement of the portal
+// Settings page backend (mounted at the app root):
+//   GET /api/portals/:portalId/settings  -> { settings, configured, summary, backfill }
+//   PUT /api/portals/:portalId/settings  -> validates, saves, ledgers what changed, re-judges the portal
 import express, { type Request, type Response } from 'express';
 import { log } from '../log.ts';
 import type { CrmBackendDeps, BackfillProgress, PortalSummary } from '../card/ports.ts';
 import { rawBody, requireSignedPortalRequest, sendError } from '../card/signed-request.ts';
-import { CrmSettingsSchema, DEFAULT_CRM_SETTINGS, settingsErrors, type CrmSettings } from './settings-schema.ts';
+import { CrmSettingsSchema, settingsErrors, type CrmSettings } from './settings-schema.ts';
 
 export interface SettingsResponse {
   settings: CrmSettings;
@@ -18,7 +18,7 @@ export async function getSettingsPage(deps: CrmBackendDeps, portalId: number): P
   const [saved, summary, backfill] = await Promise.all([
     deps.settings.get(portalId), deps.stats.summary(portalId), deps.stats.backfill(portalId),
   ]);
-  return { settings: saved ?? DEFAULT_CRM_SETTINGS, configured: saved != null, summary, backfill };
+  return { settings: saved.settings, configured: saved.configured, summary, backfill };
 }
 
 /** Top-level keys whose value changed (the ledger records what changed, not the values). */
@@ -36,16 +36,17 @@ export async function saveSettings(
   }
   const before = await deps.settings.get(portalId);
   await deps.settings.save(portalId, parsed.data);
-  const changed = changedKeys(before, parsed.data);
-  await deps.ledger.append(portalId, { kind: 'settings_changed', contactId: null, actor, at: deps.now?.() ?? new Date(), payload: { changed } });
+  const changed = changedKeys(before.configured ? before.settings : null, parsed.data);
+  await deps.ledger.append(portalId, { kind: 'settings_change', contactId: null, actor, at: deps.now?.() ?? new Date(), payload: { changed } });
   if (changed.length > 0) await deps.judge.portal(portalId);
   return { status: 200, body: await getSettingsPage(deps, portalId) };
 }
 
 export function createSettingsRouter(deps: CrmBackendDeps): express.Router {
-  const router = express.Router({ mergeParams: true });
+  const router = express.Router();
   const signed = requireSignedPortalRequest(deps);
-  router.use('/:portalId/settings', rawBody);
+  const path = '/api/portals/:portalId/settings';
+  router.use(path, rawBody);
   const guard = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
     try {
       await fn(req, res);
@@ -54,10 +55,10 @@ export function createSettingsRouter(deps: CrmBackendDeps): express.Router {
       sendError(res, 503, 'temporarily_unavailable', 'Prospect Guard could not answer; try again in a moment');
     }
   };
-  router.get('/:portalId/settings', signed, guard(async (req, res) => {
+  router.get(path, signed, guard(async (req, res) => {
     res.json(await getSettingsPage(deps, req.signedCaller!.portalId));
   }));
-  router.put('/:portalId/settings', signed, guard(async (req, res) => {
+  router.put(path, signed, guard(async (req, res) => {
     const caller = req.signedCaller!;
     const { status, body } = await saveSettings(deps, caller.portalId, caller.actor, caller.body);
     res.status(status).json(body);

@@ -6,8 +6,9 @@ import type { PortalSettings } from '../engine/types.ts';
 /** Jurisdictions the rule packs cover; a contact without a country is judged under the default one. */
 export const JURISDICTIONS = ['FR', 'BE', 'LU', 'DE', 'AT', 'ES', 'IT', 'NL', 'IE', 'PT', 'SE', 'DK', 'FI', 'PL', 'GB', 'CH'] as const;
 export const EXPIRY_ACTIONS = ['notify', 'archive', 'delete'] as const;
-/** off: judge only; alert: task + card alert on enrolment; block: every lever (gate, unenrol workflow, unsubscribe). */
-export const SEQUENCE_BLOCKING_MODES = ['off', 'alert', 'block'] as const;
+// Same vocabulary as install's stored settings (src/storage/settings-schema.ts), which the enforcement reads.
+/** enforce: every blocking lever; flag_only: tag and alert, never act; off: no sequence checks. */
+export const SEQUENCE_BLOCKING_MODES = ['enforce', 'flag_only', 'off'] as const;
 
 const httpsUrl = z.string().trim().max(500).url('must be a URL').refine((u) => u.startsWith('https://'), 'must start with https://');
 
@@ -24,12 +25,16 @@ export const CrmSettingsSchema = z.object({
   expiryAction: z.enum(EXPIRY_ACTIONS),
   sequenceBlocking: z.enum(SEQUENCE_BLOCKING_MODES),
   controller: z.object({
-    name: z.string().trim().min(1, 'required').max(200),
-    address: z.string().trim().max(300),
-    contactEmail: z.string().trim().email('must be an email address'),
+    name: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
+    address: z.string().trim().max(500, 'at most 500 characters'),
+    /** Where people exercise their rights: a DPO email address or a URL. */
+    dpoContact: z.string().trim().max(200, 'at most 200 characters'),
   }).strict(),
   privacyPolicyUrl: httpsUrl,
-  preferenceCentreUrl: httpsUrl.nullable(),
+  /** Whether first messages and unsubscribe headers carry the per-contact preference-centre link. */
+  preferenceCentreEnabled: z.boolean(),
+  /** A task for the contact owner whenever the app blocks a sequence. */
+  notifyOwnerOnBlock: z.boolean(),
 }).strict();
 export type CrmSettings = z.infer<typeof CrmSettingsSchema>;
 
@@ -40,10 +45,11 @@ export const DEFAULT_CRM_SETTINGS: CrmSettings = {
   defaultJurisdiction: 'FR',
   retention: { prospectYears: 3, customerYears: 3, warningDays: 90 },
   expiryAction: 'notify',
-  sequenceBlocking: 'block',
-  controller: { name: '', address: '', contactEmail: '' },
+  sequenceBlocking: 'enforce',
+  controller: { name: '', address: '', dpoContact: '' },
   privacyPolicyUrl: '',
-  preferenceCentreUrl: null,
+  preferenceCentreEnabled: true,
+  notifyOwnerOnBlock: true,
 };
 
 /** The part of the settings the engine reads. */

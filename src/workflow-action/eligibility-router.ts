@@ -12,9 +12,12 @@ import type { CrmBackendDeps } from '../card/ports.ts';
 import { bodyBytes, parseJsonBody, rawBody, sendError } from '../card/signed-request.ts';
 import { ActionRequestSchema, checkEligibility } from './check-eligibility.ts';
 
+/** Must equal app.json workflowActions[].actionPath (checked by test/crm/hubspot-project.test.ts). */
+export const ELIGIBILITY_ACTION_PATH = '/actions/eligibility';
+
 export function createEligibilityActionRouter(deps: CrmBackendDeps): express.Router {
   const router = express.Router();
-  router.post('/', rawBody, async (req: Request, res: Response) => {
+  router.post(ELIGIBILITY_ACTION_PATH, rawBody, async (req: Request, res: Response) => {
     const raw = bodyBytes(req);
     if (raw == null) { sendError(res, 500, 'raw_body_unavailable', 'Server misconfiguration: request body was not kept raw'); return; }
     const uri = publicRequestUri(deps.publicBaseUrl, req.originalUrl);

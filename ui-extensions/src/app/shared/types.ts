@@ -41,19 +41,20 @@ export interface CardView {
 export interface CardNotJudged { contactId: string; judged: false }
 export type CardResponse = CardView | CardNotJudged;
 
+/** The access export of the enforcement's DSR service (format prospect-guard/access-export). */
 export interface ContactExport {
-  contactId: string;
-  portalId: number;
+  format: string;
   generatedAt: string;
-  facts: Record<string, unknown>;
-  verdict: CardView;
-  ledger: Array<Record<string, unknown>>;
+  contactId: string;
+  hubspot?: { contact: Record<string, unknown> | null };
+  app?: { consents?: unknown[]; objections?: unknown[]; ledger?: unknown[]; [key: string]: unknown };
+  [key: string]: unknown;
 }
 
 export type Jurisdiction = 'FR' | 'BE' | 'LU' | 'DE' | 'AT' | 'ES' | 'IT' | 'NL' | 'IE' | 'PT' | 'SE' | 'DK' | 'FI' | 'PL' | 'GB' | 'CH';
 export const JURISDICTIONS: readonly Jurisdiction[] = ['FR', 'BE', 'LU', 'DE', 'AT', 'ES', 'IT', 'NL', 'IE', 'PT', 'SE', 'DK', 'FI', 'PL', 'GB', 'CH'];
 export type ExpiryAction = 'notify' | 'archive' | 'delete';
-export type SequenceBlocking = 'off' | 'alert' | 'block';
+export type SequenceBlocking = 'enforce' | 'flag_only' | 'off';
 
 export interface CrmSettings {
   offerDescription: string;
@@ -63,9 +64,10 @@ export interface CrmSettings {
   retention: { prospectYears: number; customerYears: number; warningDays: number };
   expiryAction: ExpiryAction;
   sequenceBlocking: SequenceBlocking;
-  controller: { name: string; address: string; contactEmail: string };
+  controller: { name: string; address: string; dpoContact: string };
   privacyPolicyUrl: string;
-  preferenceCentreUrl: string | null;
+  preferenceCentreEnabled: boolean;
+  notifyOwnerOnBlock: boolean;
 }
 export interface PortalSummary { total: number; byStatus: Record<Status, number>; byBlocker: Record<string, number> }
 export interface BackfillProgress {

@@ -88,7 +88,7 @@ export function CardActions({ lang, portalId, contactId, onCard }: {
       {step.kind === 'exported' ? (
         <Flex direction="column" gap="small">
           <Text testId="export-ready">
-            {translate(lang, 'export.ready', { date: formatDate(lang, step.data.generatedAt), n: step.data.ledger.length })}
+            {translate(lang, 'export.ready', { date: formatDate(lang, step.data.generatedAt), n: step.data.app?.ledger?.length ?? 0 })}
           </Text>
           <TextArea testId="export-json" name="export" label={translate(lang, 'actions.export')} readOnly rows={8}
             value={JSON.stringify(step.data, null, 2)} />

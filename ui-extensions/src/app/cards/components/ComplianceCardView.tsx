@@ -18,7 +18,7 @@ export function ComplianceCardView() {
   if (state.kind === 'error') {
     return (
       <ErrorState testId="card-error" title={translate(lang, 'card.error.title')}>
-        <Text>{lang === 'fr' && state.error.messageFr ? state.error.messageFr : state.error.message}</Text>
+        <Text testId="card-error-message">{lang === 'fr' && state.error.messageFr ? state.error.messageFr : state.error.message}</Text>
         <Button testId="card-retry" variant="primary" onClick={reload}>{translate(lang, 'card.error.retry')}</Button>
       </ErrorState>
     );

@@ -1,7 +1,7 @@
 // The settings form: offer and activity, rules, retention and expiry, sequence blocking, controller identity.
 // Validated on the client before sending; the backend's field errors are merged into the same display.
 import { useState } from 'react';
-import { Alert, Button, Divider, Flex, Form, Input, NumberInput, Select, Text, TextArea } from '@hubspot/ui-extensions';
+import { Alert, Button, Checkbox, Divider, Flex, Form, Input, NumberInput, Select, Text, TextArea } from '@hubspot/ui-extensions';
 import { translate, type Lang } from '../../shared/i18n.ts';
 import { JURISDICTIONS, type CrmSettings, type ExpiryAction, type Jurisdiction, type SequenceBlocking } from '../../shared/types.ts';
 import type { SaveOutcome } from '../hooks/useSettings.ts';
@@ -50,20 +50,25 @@ export function SettingsForm({ lang, initial, save, onSubmit }: {
           options={(['notify', 'archive', 'delete'] as ExpiryAction[]).map((a) => ({ value: a, label: translate(lang, `settings.expiry.${a}`) }))}
           onChange={(v) => set({ expiryAction: v as ExpiryAction })} />
         <Select testId="sequence-blocking" name="sequenceBlocking" label={translate(lang, 'settings.sequenceBlocking')} value={draft.sequenceBlocking}
-          options={(['off', 'alert', 'block'] as SequenceBlocking[]).map((m) => ({ value: m, label: translate(lang, `settings.blocking.${m}`) }))}
+          options={(['enforce', 'flag_only', 'off'] as SequenceBlocking[]).map((m) => ({ value: m, label: translate(lang, `settings.blocking.${m}`) }))}
           onChange={(v) => set({ sequenceBlocking: v as SequenceBlocking })} />
+        <Checkbox testId="notify-owner" name="notifyOwnerOnBlock" checked={draft.notifyOwnerOnBlock} onChange={(checked) => set({ notifyOwnerOnBlock: checked })}>
+          {translate(lang, 'settings.notifyOwnerOnBlock')}
+        </Checkbox>
         <Divider />
         <Text format={{ fontWeight: 'bold' }}>{translate(lang, 'settings.section.controller')}</Text>
         <Input testId="controller-name" name="controllerName" label={translate(lang, 'settings.controllerName')} value={draft.controller.name} required
           onChange={(v) => set({ controller: { ...draft.controller, name: v } })} {...err('controller.name')} />
         <Input testId="controller-address" name="controllerAddress" label={translate(lang, 'settings.controllerAddress')} value={draft.controller.address}
           onChange={(v) => set({ controller: { ...draft.controller, address: v } })} {...err('controller.address')} />
-        <Input testId="controller-email" name="controllerEmail" label={translate(lang, 'settings.controllerEmail')} value={draft.controller.contactEmail} required
-          onChange={(v) => set({ controller: { ...draft.controller, contactEmail: v } })} {...err('controller.contactEmail')} />
+        <Input testId="dpo-contact" name="dpoContact" label={translate(lang, 'settings.dpoContact')} value={draft.controller.dpoContact}
+          onChange={(v) => set({ controller: { ...draft.controller, dpoContact: v } })} {...err('controller.dpoContact')} />
         <Input testId="privacy-url" name="privacyPolicyUrl" label={translate(lang, 'settings.privacyPolicyUrl')} value={draft.privacyPolicyUrl} required
           onChange={(v) => set({ privacyPolicyUrl: v })} {...err('privacyPolicyUrl')} />
-        <Input testId="preference-url" name="preferenceCentreUrl" label={translate(lang, 'settings.preferenceCentreUrl')} value={draft.preferenceCentreUrl ?? ''}
-          onChange={(v) => set({ preferenceCentreUrl: v })} {...err('preferenceCentreUrl')} />
+        <Checkbox testId="preference-centre" name="preferenceCentreEnabled" checked={draft.preferenceCentreEnabled}
+          onChange={(checked) => set({ preferenceCentreEnabled: checked })}>
+          {translate(lang, 'settings.preferenceCentreEnabled')}
+        </Checkbox>
         {Object.keys(shown).length > 0 ? (
           <Alert testId="settings-invalid" variant="error" title={translate(lang, 'settings.invalid')}>
             {save.kind === 'failed' && !save.error.fields ? save.error.message : Object.values(shown)[0] ?? ''}

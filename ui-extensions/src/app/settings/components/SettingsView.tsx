@@ -14,7 +14,7 @@ export function SettingsView() {
   if (state.kind === 'error') {
     return (
       <ErrorState testId="settings-error" title={translate(lang, 'settings.error.title')}>
-        <Text>{state.error.message}</Text>
+        <Text testId="settings-error-message">{state.error.message}</Text>
         <Button testId="settings-retry" variant="primary" onClick={reload}>{translate(lang, 'card.error.retry')}</Button>
       </ErrorState>
     );

@@ -25,12 +25,11 @@ export function validateSettings(lang: Lang, s: CrmSettings): FieldErrors {
   range('retention.customerYears', s.retention.customerYears, 1, 5);
   range('retention.warningDays', s.retention.warningDays, 7, 180);
   if (!s.controller.name.trim()) errors['controller.name'] = translate(lang, 'validation.required');
-  if (s.controller.address.trim().length > 300) errors['controller.address'] = translate(lang, 'validation.tooLong', { max: 300 });
-  if (!EMAIL.test(s.controller.contactEmail.trim())) errors['controller.contactEmail'] = translate(lang, 'validation.email');
+  if (s.controller.address.trim().length > 500) errors['controller.address'] = translate(lang, 'validation.tooLong', { max: 500 });
+  const dpo = s.controller.dpoContact.trim();
+  if (dpo.length > 200) errors['controller.dpoContact'] = translate(lang, 'validation.tooLong', { max: 200 });
+  else if (dpo !== '' && !EMAIL.test(dpo) && !isHttpsUrl(dpo)) errors['controller.dpoContact'] = translate(lang, 'validation.contact');
   if (!isHttpsUrl(s.privacyPolicyUrl.trim())) errors.privacyPolicyUrl = translate(lang, 'validation.https');
-  if (s.preferenceCentreUrl != null && s.preferenceCentreUrl !== '' && !isHttpsUrl(s.preferenceCentreUrl.trim())) {
-    errors.preferenceCentreUrl = translate(lang, 'validation.https');
-  }
   return errors;
 }
 
@@ -39,15 +38,13 @@ export function parseRoles(text: string): string[] {
   return text.split(',').map((r) => r.trim()).filter((r) => r.length > 0);
 }
 
-/** What is sent: trimmed strings, an empty preference-centre link as null. */
+/** What is sent: trimmed strings. */
 export function normaliseSettings(s: CrmSettings): CrmSettings {
-  const pref = s.preferenceCentreUrl?.trim() ?? '';
   return {
     ...s,
     offerDescription: s.offerDescription.trim(),
     activity: s.activity.trim(),
-    controller: { name: s.controller.name.trim(), address: s.controller.address.trim(), contactEmail: s.controller.contactEmail.trim() },
+    controller: { name: s.controller.name.trim(), address: s.controller.address.trim(), dpoContact: s.controller.dpoContact.trim() },
     privacyPolicyUrl: s.privacyPolicyUrl.trim(),
-    preferenceCentreUrl: pref === '' ? null : pref,
   };
 }
