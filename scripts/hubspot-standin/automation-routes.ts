@@ -36,10 +36,10 @@ function v3Status(def: SubscriptionDefinition, s: SubscriptionState): Record<str
   };
 }
 
-function v4Status(email: string, def: SubscriptionDefinition, s: SubscriptionState): Record<string, unknown> {
+function v4Status(email: string, def: SubscriptionDefinition, s: SubscriptionState, explicit = true): Record<string, unknown> {
   return {
     subscriberIdString: email, subscriptionId: def.id, subscriptionName: def.name, channel: 'EMAIL',
-    status: s.status === 'SUBSCRIBED' ? 'SUBSCRIBED' : s.sourceOfStatus === 'SUBSCRIPTION_STATUS' && s.legalBasis === null ? 'NOT_SPECIFIED' : 'UNSUBSCRIBED',
+    status: s.status === 'SUBSCRIBED' ? 'SUBSCRIBED' : explicit ? 'UNSUBSCRIBED' : 'NOT_SPECIFIED',
     source: s.sourceOfStatus, legalBasis: s.legalBasis, legalBasisExplanation: s.legalBasisExplanation,
     timestamp: s.timestamp, businessUnitId: def.businessUnitId, setStatusSuccessReason: null,
   };
@@ -117,7 +117,10 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
     const email = String(req.params.subscriberIdString).toLowerCase();
     const startedAt = new Date().toISOString();
     res.json({ status: 'COMPLETE', startedAt, completedAt: new Date().toISOString(),
-      results: account.subscriptionDefinitions.map((d) => v4Status(email, d, statusOf(state, account, email, d))) });
+      results: account.subscriptionDefinitions.map((d) => {
+        const st = statusOf(state, account, email, d);
+        return v4Status(email, d, st, st.portalWide || account.subscriptions.get(email)?.has(d.id) === true);
+      }) });
   });
   r.post('/communication-preferences/v4/statuses/:subscriberIdString', (req, res) => {
     const b = body(req);
@@ -182,13 +185,21 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
     if (!state.liveContact(account, contactId)) throw notFound(`Contact ${contactId} not found`);
     const e = account.enrollments.find((x) => x.toObjectId === contactId);
     if (!e) throw notFound(`Contact ${contactId} is not enrolled in a sequence`);
-    res.json(e);
+    // PublicSequenceEnrollmentResponse (HubSpot spec): no toObjectId, the contact's address as toEmail.
+    res.json({ id: e.id, toEmail: e.toEmail, enrolledAt: e.enrolledAt, enrolledBy: e.enrolledBy, enrolledByEmail: e.enrolledByEmail,
+      sequenceId: e.sequenceId, sequenceName: e.sequenceName, updatedAt: e.updatedAt });
   });
   r.get('/automation/v4/sequences/:sequenceId', (req, res) => {
     userId(req);
     const s = acct(res).sequences.get(String(req.params.sequenceId));
     if (!s) throw notFound(`Sequence ${String(req.params.sequenceId)} not found`);
-    res.json({ ...s, steps: [], settings: { sellingStrategy: 'LEAD_BASED', eligibleFollowUpDays: 'BUSINESS_DAYS' } });
+    res.json({ ...s, dependencies: [], steps: [
+      { id: `${s.id}1`, stepOrder: 0, actionType: 'EMAIL', delayMillis: 0, createdAt: s.createdAt, updatedAt: s.updatedAt,
+        emailPattern: { id: `${s.id}11`, templateId: '5001', createdAt: s.createdAt, updatedAt: s.updatedAt } },
+      { id: `${s.id}2`, stepOrder: 1, actionType: 'TASK', delayMillis: 172_800_000, createdAt: s.createdAt, updatedAt: s.updatedAt,
+        taskPattern: { id: `${s.id}21`, taskPriority: 'MEDIUM', taskType: 'CALL', subject: 'Appel de suivi', createdAt: s.createdAt, updatedAt: s.updatedAt } },
+    ], settings: { id: `${s.id}9`, sellingStrategy: 'LEAD_BASED', eligibleFollowUpDays: 'BUSINESS_DAYS', individualTaskRemindersEnabled: false,
+      sendWindowStartMinute: 480, sendWindowEndMinute: 1080, taskReminderMinute: 480, createdAt: s.createdAt, updatedAt: s.updatedAt } });
   });
   r.post('/automation/v4/sequences/enrollments', (req, res) => {
     const uid = userId(req);
@@ -197,8 +208,8 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
     if (typeof b.sequenceId !== 'string' && typeof b.sequenceId !== 'number') throw validationError('sequenceId is required');
     if (typeof b.senderEmail !== 'string' || !b.senderEmail.includes('@')) throw validationError('senderEmail is required');
     const e = state.enroll(portalOf(res), String(b.contactId), String(b.sequenceId), uid, source());
-    res.json({ id: e.id, toObjectId: e.toObjectId, enrolledAt: e.enrolledAt, sequenceId: e.sequenceId, enrolledBy: e.enrolledBy,
-      enrolledByEmail: b.senderEmail, createdAt: e.createdAt, updatedAt: e.updatedAt });
+    // PublicSequenceEnrollmentLiteResponse: id, toEmail, enrolledAt, updatedAt.
+    res.json({ id: e.id, toEmail: e.toEmail, enrolledAt: e.enrolledAt, updatedAt: e.updatedAt });
   });
 
   // ---------- workflows v4 (minimal) ----------

@@ -96,7 +96,9 @@ export interface StandIn {
   uninstall(portalId: number): void;
   isInstalled(portalId: number): boolean;
   seedContacts(portalId: number, count: number, options?: { seed?: number; emitWebhooks?: boolean }): Promise<string[]>;
-  createContact(portalId: number, properties: Record<string, string>, options?: Partial<ChangeSource>): string;
+  /** Test-side changes play a user in HubSpot's UI (changeSource CRM_UI unless given). Values are stored as given
+   *  (no property validation) unless `validate: true`. */
+  createContact(portalId: number, properties: Record<string, string>, options?: Partial<ChangeSource> & { validate?: boolean }): string;
   updateContact(portalId: number, id: string, properties: Record<string, string>, options?: Partial<ChangeSource> & { validate?: boolean }): void;
   mergeContacts(portalId: number, primaryId: string, mergedId: string): void;
   deleteContact(portalId: number, id: string): void;
@@ -291,7 +293,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     uninstall: (portalId) => oauth.uninstall(portalId),
     isInstalled: (portalId) => state.accounts.get(portalId)?.installed === true,
     seedContacts: async (portalId, count, o) => seed(state, portalId, count, { seed: o?.seed ?? options.seed, emitWebhooks: o?.emitWebhooks }),
-    createContact: (portalId, properties, o) => state.createContact(portalId, properties, testSource(o)).id,
+    createContact: (portalId, properties, o) => state.createContact(portalId, properties, testSource(o), { validate: o?.validate ?? false }).id,
     updateContact: (portalId, id, properties, o) => {
       state.updateContact(portalId, id, properties, testSource(o), { validate: o?.validate ?? false });
     },

@@ -73,6 +73,7 @@ export interface Sequence {
 export interface Enrollment {
   id: string;
   toObjectId: string;
+  toEmail: string;
   sequenceId: string;
   sequenceName: string;
   enrolledAt: string;
@@ -591,7 +592,7 @@ export class StandInState {
     const now = new Date(this.now()).toISOString();
     const user = account.users.find((u) => u.id === userId);
     const enrollment: Enrollment = {
-      id: this.newEnrollmentId(), toObjectId: contactId, sequenceId, sequenceName: sequence.name, enrolledAt: now,
+      id: this.newEnrollmentId(), toObjectId: contactId, toEmail: contact.properties.email ?? '', sequenceId, sequenceName: sequence.name, enrolledAt: now,
       enrolledBy: userId, enrolledByEmail: user?.email ?? '', updatedAt: now, createdAt: now,
     };
     account.enrollments.push(enrollment);
