@@ -110,6 +110,56 @@ export const ContactFactsSchema: z.ZodType<ContactFacts> = z.object({
   lastCallRefusalAt: isoDate.optional(),
 }) as z.ZodType<ContactFacts>;
 
+// The same contract without any normalisation: values already in canonical form (what a JSON producer or our
+// own pipeline sends). zod compiles plain object schemas into fast code, so this is tried first; anything it
+// refuses goes through the lenient schema above, which alone decides the result or the error. The two must
+// agree on every input the strict one accepts (test/engine/facts-fast-path.test.ts checks it).
+const strictDate = z.string().refine((s) => !Number.isNaN(toEpochMs(s)));
+const strictText = z.string().refine((s) => s.trim() !== '');
+const strictOptText = strictText.nullable().optional();
+const strictOptDate = strictDate.nullable().optional();
+const strictOptBool = z.boolean().nullable().optional();
+const StrictSchema = z.object({
+  id: z.string().refine((s) => s !== '' && s.trim() === s),
+  email: strictOptText,
+  phone: strictOptText,
+  country: strictOptText,
+  timeZone: strictOptText,
+  company: strictOptText,
+  jobTitle: strictOptText,
+  isProfessional: strictOptBool,
+  offerRelatedToProfession: strictOptBool,
+  purpose: z.enum(PURPOSES).nullable().optional(),
+  sector: strictOptText,
+  source: z.object({
+    kind: z.enum(SOURCE_KINDS),
+    collectedAt: strictOptDate,
+    detail: strictOptText,
+    proofOfConsentFromProvider: strictOptBool,
+    noticeSentAt: strictOptDate,
+  }).nullable().optional(),
+  consents: z.array(z.object({
+    channel: z.enum(CHANNELS),
+    givenAt: strictDate,
+    method: z.enum(CONSENT_METHODS),
+    withdrawnAt: strictOptDate,
+    expiresAt: strictOptDate,
+    partners: z.array(z.string()).optional(),
+    proofRef: strictOptText,
+  })).optional(),
+  objections: z.array(z.object({ channel: z.enum([...CHANNELS, 'all']), at: strictDate })).optional(),
+  customer: z.object({
+    lastPurchaseAt: strictOptDate,
+    contractActive: strictOptBool,
+    relationshipEndedAt: strictOptDate,
+    offerSimilarToPurchase: strictOptBool,
+  }).nullable().optional(),
+  lastProspectContactAt: strictOptDate,
+  lastEmailOpenAt: strictOptDate,
+  callsLast30Days: z.number().int().min(0).nullable().optional(),
+  lastCallRefusalAt: strictOptDate,
+});
+
 function idOf(input: unknown): string | null {
   if (typeof input !== 'object' || input === null) return null;
   const id = (input as { id?: unknown }).id;
@@ -125,6 +175,8 @@ export function parseContactFacts(input: unknown): ParseResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, id: null, error: 'contact: expected an object' };
   }
+  const fast = StrictSchema.safeParse(input);
+  if (fast.success) return { ok: true, facts: fast.data as ContactFacts };
   const r = ContactFactsSchema.safeParse(input);
   if (r.success) return { ok: true, facts: r.data };
   const issue = r.error.issues[0];
