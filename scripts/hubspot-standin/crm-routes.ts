@@ -6,7 +6,7 @@ import { ApiError, notFound, validationError } from './errors.ts';
 import { FIELD_TYPES, PROPERTY_TYPES, type PropertyDefinition, type PropertyGroup, type PropertyOption, type PropertyType } from './properties.ts';
 import type { Account, ChangeSource, ContactRecord, SearchRequest, StandInState } from './state.ts';
 
-export const CONTACT_PREFIXES = ['/crm/v3/objects/contacts', '/crm/objects/2026-03/contacts'];
+export const CONTACT_PREFIXES = ['/crm/v3/objects/contacts', '/crm/objects/2026-03/contacts', '/crm/v3/objects/0-1'];
 const PROPERTY_PREFIXES = ['/crm/v3/properties/:objectType', '/crm/properties/2026-03/:objectType'];
 const BATCH_LIMIT = 100;
 
@@ -149,6 +149,27 @@ export function crmRouter(state: StandInState, source: () => ChangeSource): Rout
       const prepared = list.map((input, i) => state.validateProperties(account, propertiesObject(input.properties, `inputs[${i}]`)));
       const results = prepared.map((p) => state.view(state.createContact(portalOf(res), p, source()), Object.keys(p)));
       res.status(201).json({ status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() });
+    });
+
+    r.post(`${prefix}/batch/upsert`, (req, res) => {
+      const startedAt = new Date().toISOString();
+      const list = inputs(body(req));
+      const account = acct(res);
+      const prepared = list.map((input, i) => {
+        const idProperty = typeof input.idProperty === 'string' ? input.idProperty : undefined;
+        if (!idProperty) throw validationError(`inputs[${i}].idProperty is required for an upsert`);
+        return { id: String(input.id ?? ''), idProperty, clean: state.validateProperties(account, propertiesObject(input.properties, `inputs[${i}]`)) };
+      });
+      const results = prepared.map((p) => {
+        const existing = state.findContact(account, p.id, p.idProperty);
+        if (existing) {
+          state.applyUpdate(account, existing, p.clean, source());
+          return { ...state.view(existing, Object.keys(p.clean)), new: false };
+        }
+        const created = state.createContact(portalOf(res), { ...p.clean, [p.idProperty]: p.id }, source());
+        return { ...state.view(created, Object.keys(p.clean)), new: true };
+      });
+      res.json({ status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() });
     });
 
     r.post(`${prefix}/batch/archive`, (req, res) => {
@@ -347,6 +368,26 @@ export function crmRouter(state: StandInState, source: () => ChangeSource): Rout
       res.status(204).end();
     });
   }
+
+  // ---------- owners and account details ----------
+  const ownerView = (u: { id: string; email: string }, i: number): Record<string, unknown> => ({
+    id: u.id, email: u.email, firstName: i === 0 ? 'Camille' : 'Julien', lastName: i === 0 ? 'Lefèvre' : 'Morel', userId: Number(u.id),
+    type: 'PERSON', createdAt: '2024-01-15T00:00:00.000Z', updatedAt: '2024-01-15T00:00:00.000Z', archived: false, teams: [],
+  });
+  r.get('/crm/v3/owners', (_req, res) => {
+    res.json({ results: acct(res).users.map(ownerView) });
+  });
+  r.get('/crm/v3/owners/:ownerId', (req, res) => {
+    const users = acct(res).users;
+    const i = users.findIndex((u) => u.id === String(req.params.ownerId));
+    if (i < 0) throw notFound(`Owner ${String(req.params.ownerId)} not found`);
+    res.json(ownerView(users[i] as { id: string; email: string }, i));
+  });
+  r.get('/account-info/v3/details', (_req, res) => {
+    res.json({ portalId: portalOf(res), accountType: 'STANDARD', timeZone: 'Europe/Paris', companyCurrency: 'EUR',
+      additionalCurrencies: [], utcOffset: '+01:00', utcOffsetMilliseconds: 3_600_000, uiDomain: 'app-eu1.hubspot.com',
+      dataHostingLocation: 'eu1' });
+  });
 
   // ---------- tasks (for owner tasks) ----------
   r.post('/crm/v3/objects/tasks', (req, res) => {

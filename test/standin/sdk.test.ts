@@ -196,6 +196,26 @@ describe('stand-in with @hubspot/api-client', () => {
     expect(standIn.getContact(portalId, ids[50] as string)?.properties.jobtitle).not.toBe('hijack');
   });
 
+  it('upserts by email: updates the existing contact, creates the new one', async () => {
+    const known = standIn.getContact(portalId, ids[70] as string)?.properties.email as string;
+    const out = await client.crm.contacts.batchApi.upsert({ inputs: [
+      { id: known, idProperty: 'email', properties: { jobtitle: 'Upserted' } },
+      { id: 'nouveau.contact@exemple.fr', idProperty: 'email', properties: { country: 'France' } },
+    ] });
+    expect(out.results).toHaveLength(2);
+    expect(standIn.getContact(portalId, ids[70] as string)?.properties.jobtitle).toBe('Upserted');
+    const created = out.results.find((r) => r.id !== ids[70]);
+    expect(standIn.getContact(portalId, created?.id as string)?.properties).toMatchObject({ email: 'nouveau.contact@exemple.fr', country: 'France' });
+  });
+
+  it('lists owners and the account details', async () => {
+    const owners = await client.crm.owners.ownersApi.getPage();
+    expect(owners.results.length).toBeGreaterThan(0);
+    expect(owners.results[0]?.email).toMatch(/@/);
+    const res = await client.apiRequest({ method: 'GET', path: '/account-info/v3/details' });
+    expect(await res.json()).toMatchObject({ portalId, timeZone: 'Europe/Paris' });
+  });
+
   it('serves the date-versioned 2026-03 contact paths too', async () => {
     const res = await client.apiRequest({ method: 'GET', path: `/crm/objects/2026-03/contacts/${ids[60] as string}?properties=email` });
     expect(res.status).toBe(200);
