@@ -55,7 +55,7 @@ export function createFakeHubSpot(): FakeHubSpot {
       if (p === '/automation/v4/flows' && req.method === 'POST') { fake.flows.push(req.body as Record<string, unknown>); return { status: 201, body: { id: String(700 + fake.flows.length) } }; }
       if (p === '/crm/v3/objects/contacts/search') {
         const b = req.body as { filterGroups: { filters: Filter[] }[]; limit: number };
-        const all = [...fake.contacts.entries()].map(([id, properties]) => ({ id, properties: { ...properties, hs_object_id: id } }))
+        const all = [...fake.contacts.entries()].map(([id, properties]) => ({ id, properties: { ...properties, hs_object_id: id } as Record<string, string | null> }))
           .filter((c) => b.filterGroups.length === 0 || b.filterGroups.some((g) => g.filters.every((f) => matches(c.properties[f.propertyName] ?? null, f))))
           .sort((x, y) => Number(x.id) - Number(y.id));
         return { status: 200, body: { total: all.length, results: all.slice(0, b.limit) } };

@@ -1,0 +1,195 @@
+// Enforcement inside the running app: the public preference centre router and a periodic "tick" job on its own
+// queue (BullMQ when REDIS_URL is set, the in-process queue otherwise). The tick re-enqueues itself with a
+// delay and a slot-derived job id, so exactly one tick per slot runs across processes (a repeatable job that
+// works the same on both queue kinds). Each tick:
+//   - acts on the sequence enrolments the pipeline detected (sequence_detections rows still 'flagged');
+//   - polls every active portal for blocked contacts enrolled in a sequence (one search per 100 contacts);
+//   - sends data subject request reminders (at most hourly) and advances the retention sweeps (daily runs,
+//     resumed page by page).
+// Usage: `const enf = createEnforcementRuntime(); startApp(config, { routers: [enf.router] })`, then
+// `await enf.attach(running)` once the app runs (it needs the pipeline's re-judge and the HubSpot clients).
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { RunningApp } from '../main.ts';
+import { createQueue, defineJob, type JobDefinition, type JobQueue } from '../queue/index.ts';
+import { log as rootLog } from '../log.ts';
+import { createEnforcement, requesterFromClients, type Enforcement } from './wiring.ts';
+import { createSequenceEnforcer, type EmailVerdict, type SequenceEnforcer } from './sequences.ts';
+import { createEnforcementHooks, type EnforcementHooks } from './hooks.ts';
+import { createRetentionSweeper, type RetentionSweeper } from '../retention/sweep.ts';
+import { runDsrReminders } from '../dsr/service.ts';
+import { createPreferenceRouter } from '../preferences/router.ts';
+import { createPreferenceToken, preferenceKeyFromConfig, preferenceUrl } from '../preferences/token.ts';
+import { InstallationGoneError } from '../hubspot/client-factory.ts';
+
+export interface EnforcementRuntimeOptions {
+  /** Tick period (default 60 s): the detection-to-action bound of the polling path. */
+  tickMs?: number;
+  /** Run ticks on a timer/queue (default true); tests call `tick()` by hand. */
+  schedule?: boolean;
+  keyPrefix?: string;
+  /** Search pages per portal per tick for the sequence poll and the retention sweep. */
+  pollPages?: number;
+  retentionPagesPerTick?: number;
+}
+
+export interface TickReport {
+  detections: number;
+  blockedFromDetections: number;
+  polledPortals: number;
+  blockedFromPoll: number;
+  reminders: number;
+  retentionPortals: number;
+  errors: number;
+}
+
+export interface AttachedEnforcement {
+  enforcement: Enforcement;
+  sequences: SequenceEnforcer;
+  retention: RetentionSweeper;
+  hooks: EnforcementHooks;
+  queue: JobQueue | null;
+  /** A signed preference-centre URL for a contact (to put in emails and List-Unsubscribe). */
+  preferenceLink(portalId: number, contactId: string, email: string | null): string;
+  tick(): Promise<TickReport>;
+  stop(): Promise<void>;
+}
+
+const log = rootLog.child({ part: 'enforcement' });
+
+function verdictFromBlockers(blockers: string): EmailVerdict {
+  const list = blockers.split(',').map((b) => b.trim()).filter(Boolean);
+  const blocker = list.includes('objected') ? 'objected' : list[0] ?? null;
+  return { allowed: false, blocker, reason: null };
+}
+
+export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}) {
+  let inner: Router | null = null;
+  const router = express.Router();
+  router.use('/p', (req, res, next) => {
+    if (!inner) {
+      res.status(503).set('Retry-After', '5').type('text/plain').send('Starting, try again in a moment.');
+      return;
+    }
+    inner(req, res, next);
+  });
+
+  async function attach(running: RunningApp): Promise<AttachedEnforcement> {
+    const { config, db, installations, clients } = running;
+    const key = preferenceKeyFromConfig(config);
+    const pipeline = running.pipeline?.pipeline ?? null;
+    const enforcement = createEnforcement({
+      db, requester: requesterFromClients(clients, config.hubspotApiBaseUrl), log,
+      rejudge: pipeline ? (p, c) => pipeline.judgeContact(p, c) : null,
+      verdictOf: async (p, c) => {
+        const { rows } = await db.query<{ verdict: unknown }>('select verdict from contact_state where portal_id = $1 and contact_id = $2', [p, c]).catch(() => ({ rows: [] as { verdict: unknown }[] }));
+        const v = rows[0]?.verdict;
+        return typeof v === 'string' ? JSON.parse(v) as unknown : v ?? null;
+      },
+    });
+    const hubspot = enforcement.hubspot ?? (() => { throw new Error('enforcement needs HubSpot access'); })();
+    const settingsOf = (portalId: number) => installations.getSettings(portalId);
+    const sequences = createSequenceEnforcer({
+      db, ledger: enforcement.ledger, hubspot, log,
+      settings: async (p) => { const s = await settingsOf(p); return { sequenceBlocking: s.sequenceBlocking, notifyOwnerOnBlock: s.notifyOwnerOnBlock }; },
+    });
+    const preferenceLink = (portalId: number, contactId: string, email: string | null) =>
+      preferenceUrl(config.publicBaseUrl, createPreferenceToken(key, { portalId, contactId, email }));
+    const retention = createRetentionSweeper({
+      db, ledger: enforcement.ledger, hubspot, hasher: enforcement.hasher, evidence: enforcement.evidence, log,
+      settings: async (p) => { const s = await settingsOf(p); return { warningDays: s.retention.warningDays, expiryAction: s.expiryAction }; },
+      renewalLink: (p, c, email) => preferenceLink(p, c, email),
+    });
+    const hooks = createEnforcementHooks(enforcement, sequences);
+
+    inner = createPreferenceRouter({
+      key, publicBaseUrl: config.publicBaseUrl, hubspot, evidence: enforcement.evidence, objections: enforcement.objections, log,
+      dsr: { open: async (i) => { const r = await enforcement.dsr.open(i); return { id: r.id, dueAt: r.dueAt }; } },
+      settings: async (portalId) => {
+        if (!(await installations.isActive(portalId))) return null;
+        const s = await settingsOf(portalId);
+        return { controllerName: s.controller?.name ?? null, privacyPolicyUrl: s.privacyPolicyUrl, preferenceCentreEnabled: s.preferenceCentreEnabled };
+      },
+    });
+
+    let lastReminders = 0;
+    async function tick(): Promise<TickReport> {
+      const report: TickReport = { detections: 0, blockedFromDetections: 0, polledPortals: 0, blockedFromPoll: 0, reminders: 0, retentionPortals: 0, errors: 0 };
+      const { rows } = await db.query<{ id: unknown; portal_id: unknown; contact_id: string; blockers: string }>(
+        `select id, portal_id, contact_id, blockers from sequence_detections where action = 'flagged' order by id limit 200`).catch(() => ({ rows: [] }));
+      for (const d of rows) {
+        report.detections += 1;
+        try {
+          const outcome = await sequences.onSequenceEnrolmentDetected(Number(d.portal_id), d.contact_id, verdictFromBlockers(d.blockers), 'webhook');
+          if (outcome) report.blockedFromDetections += 1;
+          await db.query('update sequence_detections set action = $2 where id = $1', [d.id, outcome ? 'enforced' : 'checked']);
+        } catch (err) {
+          report.errors += 1;
+          log.warn({ portalId: Number(d.portal_id), contactId: d.contact_id, err: (err as Error).message }, 'sequence detection not enforced yet');
+        }
+      }
+      const portals = (await installations.listActive()).map((i) => i.portalId);
+      for (const portalId of portals) {
+        try {
+          const polled = await sequences.pollPortal(portalId, { maxPages: options.pollPages ?? 5 });
+          report.polledPortals += 1;
+          report.blockedFromPoll += polled.blocked;
+        } catch (err) {
+          if (!(err instanceof InstallationGoneError)) { report.errors += 1; log.warn({ portalId, err: (err as Error).message }, 'sequence poll failed'); }
+        }
+      }
+      if (Date.now() - lastReminders >= 3600_000) {
+        lastReminders = Date.now();
+        report.reminders = (await runDsrReminders({ dsr: enforcement.dsr, hubspot, ledger: enforcement.ledger,
+          ownerOf: async (p, c) => (await hubspot.getContact(p, c, ['hubspot_owner_id']))?.properties.hubspot_owner_id ?? null })).reminded;
+      }
+      for (const portalId of portals) {
+        try {
+          const { rows: runs } = await db.query<{ started_at: unknown; finished_at: unknown }>(
+            'select started_at, finished_at from retention_runs where portal_id = $1 order by started_at desc limit 1', [portalId]);
+          const last = runs[0];
+          const due = !last || last.finished_at === null || Date.now() - new Date(String(last.started_at instanceof Date ? last.started_at.toISOString() : last.started_at)).getTime() > 86_400_000;
+          if (!due) continue;
+          await retention.run(portalId, { maxPages: options.retentionPagesPerTick ?? 10 });
+          report.retentionPortals += 1;
+        } catch (err) {
+          if (!(err instanceof InstallationGoneError)) { report.errors += 1; log.warn({ portalId, err: (err as Error).message }, 'retention sweep step failed'); }
+        }
+      }
+      return report;
+    }
+
+    let queue: JobQueue | null = null;
+    if (options.schedule !== false) {
+      const tickMs = options.tickMs ?? 60_000;
+      queue = createQueue({ redisUrl: config.redisUrl, log, prefix: `${options.keyPrefix ?? 'pg'}-enforcement` });
+      const q = queue;
+      const tickJob = defineJob({
+        name: 'enforcement-tick', version: 1, schema: z.object({ slot: z.number().int() }), concurrency: 1,
+        handler: async ({ slot }) => {
+          try {
+            const r = await tick();
+            if (r.detections || r.blockedFromPoll || r.errors) log.info({ slot, ...r }, 'enforcement tick');
+          } finally {
+            const next = Math.floor(Date.now() / tickMs) + 1;
+            await q.enqueue(tickJob, { slot: next }, { jobId: `enforcement-tick-${next}`, delayMs: Math.max(0, next * tickMs - Date.now()) });
+          }
+        },
+      });
+      q.register(tickJob as unknown as JobDefinition<unknown>);
+      await q.start();
+      const first = Math.floor(Date.now() / tickMs);
+      await q.enqueue(tickJob, { slot: first }, { jobId: `enforcement-tick-${first}` });
+    }
+
+    return {
+      enforcement, sequences, retention, hooks, queue, preferenceLink, tick,
+      async stop() {
+        inner = null;
+        await queue?.close({ timeoutMs: 5_000 });
+      },
+    };
+  }
+
+  return { router, attach };
+}
