@@ -59,16 +59,29 @@ export function normaliseCountry(raw: string | null | undefined): string | null 
 
 // ---- settings, compiled once per settings object ----
 interface CompiledSettings {
-  settings: PortalSettings;
   roles: string[];
   relevance: Map<string, boolean>;
+  retention: PortalSettings['retention'];
 }
 const compiledSettings = new WeakMap<PortalSettings, CompiledSettings>();
+/** Settings come from storage and forms: missing parts fall back to the defaults rather than failing a verdict. */
 function compileSettings(settings: PortalSettings): CompiledSettings {
   let c = compiledSettings.get(settings);
   if (c === undefined) {
-    const roles = settings.targetRoles.map(normaliseText).filter((r) => r.trim() !== '');
-    c = { settings, roles, relevance: new Map() };
+    const roles = (Array.isArray(settings.targetRoles) ? settings.targetRoles : [])
+      .filter((r): r is string => typeof r === 'string').map(normaliseText).filter((r) => r.trim() !== '');
+    const r: Partial<PortalSettings['retention']> = settings.retention ?? {};
+    const years = (v: unknown, d: number) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : d);
+    const fallback = DEFAULT_SETTINGS.retention;
+    c = {
+      roles,
+      relevance: new Map(),
+      retention: {
+        prospectYears: years(r.prospectYears, fallback.prospectYears),
+        customerYears: years(r.customerYears, fallback.customerYears),
+        warningDays: typeof r.warningDays === 'number' && r.warningDays >= 0 ? r.warningDays : fallback.warningDays,
+      },
+    };
     compiledSettings.set(settings, c);
   }
   return c;
@@ -128,7 +141,7 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   // 1. Jurisdiction and pack.
   let jurisdiction = normaliseCountry(facts.country);
   if (jurisdiction === null) {
-    jurisdiction = normaliseCountry(settings.defaultJurisdiction) ?? '*';
+    jurisdiction = normaliseCountry(settings.defaultJurisdiction) ?? 'FR';
     reasons.push(REASONS.jurisdictionDefault);
   }
   const { pack, strictest } = selectPack(jurisdiction, atMs);
@@ -190,7 +203,7 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   }
 
   // 5. Retention.
-  const retention = retentionOf(facts, collectedMs, atMs, settings, reasons);
+  const retention = retentionOf(facts, collectedMs, atMs, cs.retention, reasons);
 
   // 6. Objections, withdrawals and consents.
   let objAll = false;
@@ -329,10 +342,10 @@ interface RetentionResult {
 }
 
 function retentionOf(
-  facts: ContactFacts, collectedMs: number, atMs: number, settings: PortalSettings, reasons: Reason[],
+  facts: ContactFacts, collectedMs: number, atMs: number, policy: PortalSettings['retention'], reasons: Reason[],
 ): RetentionResult {
   const today = utcDayStart(atMs);
-  const { prospectYears, customerYears, warningDays } = settings.retention;
+  const { prospectYears, customerYears, warningDays } = policy;
   let anchor: RetentionAnchor = 'collected';
   let anchorReason: Reason = REASONS.retentionCollected;
   let anchorMs = Number.NaN;

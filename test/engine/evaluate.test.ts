@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileCondition, PREDICATE_BIT } from '../../src/engine/conditions.ts';
-import { evaluateContact, RULES_VERSION, type ContactFacts } from '../../src/engine/index.ts';
+import {
+  DEFAULT_SETTINGS, evaluateContact, isBannedSector, RULES_VERSION, type ContactFacts, type PortalSettings,
+} from '../../src/engine/index.ts';
 
 const at = new Date('2026-11-23T10:00:00Z');
 const facts: ContactFacts = { id: 'c-1', email: 'paul@gmail.com', country: 'FR', source: { kind: 'web_form', collectedAt: '2026-01-01' } };
@@ -46,5 +48,25 @@ describe('condition language', () => {
 
   it('refuses an unknown predicate when a pack is compiled', () => {
     expect(() => compileCondition('is_vip' as never)).toThrow(/unknown predicate/);
+  });
+});
+
+describe('settings and sectors', () => {
+  it('falls back to default retention when stored settings lack it', () => {
+    const partial = { defaultJurisdiction: 'FR', targetRoles: ['cto'] } as unknown as PortalSettings;
+    const v = evaluateContact({ ...facts, source: { kind: 'web_form', collectedAt: '2024-01-15' } }, { at, settings: partial });
+    expect(v.retention).toMatchObject({ expiresAt: '2027-01-15', state: 'expiring_soon' });
+  });
+
+  it('honours a longer customer period from settings', () => {
+    const settings: PortalSettings = { ...DEFAULT_SETTINGS, retention: { prospectYears: 3, customerYears: 5, warningDays: 90 } };
+    const v = evaluateContact({ ...facts, source: { kind: 'existing_customer', collectedAt: '2019-05-01' }, customer: { relationshipEndedAt: '2022-01-01' } }, { at, settings });
+    expect(v.retention).toMatchObject({ anchor: 'relationship_end', expiresAt: '2027-01-01' });
+  });
+
+  it('recognises the L.223-8 sectors in French and English, ignoring case and accents', () => {
+    for (const s of ['Rénovation ÉNERGÉTIQUE', 'pose de pompes à chaleur', 'Installation photovoltaïque', 'home adaptation for seniors',
+      'Monte-escalier', 'renewable energy', 'energy_renovation']) expect(isBannedSector(s), s).toBe(true);
+    for (const s of ['Crème solaire', 'Logiciel de paie', 'Energy drinks', 'Renovation de cuisine']) expect(isBannedSector(s), s).toBe(false);
   });
 });

@@ -1,15 +1,18 @@
 // Sectors under the French canvassing ban (Code de la consommation L.223-8). A contact's free-text
 // `sector` matches when, once lower-cased and stripped of accents, it contains one of these keywords.
+// Keywords stay specific: a bare "solaire" would also catch sun cream.
 export const BANNED_SECTORS_L223_8: readonly { id: string; keywords: readonly string[] }[] = [
   {
     id: 'energy_renovation',
     keywords: ['energy_renovation', 'energy renovation', 'renovation energetique', 'isolation thermique',
-      'thermal insulation', 'home insulation', 'pompe a chaleur', 'heat pump', 'energy efficiency', 'performance energetique'],
+      'isolation des combles', 'isolation exterieure', 'thermal insulation', 'home insulation', 'pompe a chaleur',
+      'pompes a chaleur', 'heat pump', 'energy efficiency', 'performance energetique', 'audit energetique'],
   },
   {
     id: 'renewable_energy',
-    keywords: ['renewable_energy', 'renewable', 'energie renouvelable', 'energies renouvelables', 'photovoltai',
-      'solar panel', 'panneaux solaires', 'panneau solaire', 'solaire', 'eolien'],
+    keywords: ['renewable_energy', 'renewable energy', 'renewables', 'energie renouvelable', 'energies renouvelables',
+      'photovoltai', 'solar panel', 'solar energy', 'solar installation', 'panneaux solaires', 'panneau solaire',
+      'energie solaire', 'installation solaire', 'chauffe eau solaire', 'eolien', 'wind turbine'],
   },
   {
     id: 'home_adaptation',
