@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { PortalSettings } from '../engine/types.ts';
 
-/** Jurisdictions the rule packs cover; a contact without a country is judged under the default one. */
-export const JURISDICTIONS = ['FR', 'BE', 'LU', 'DE', 'AT', 'ES', 'IT', 'NL', 'IE', 'PT', 'SE', 'DK', 'FI', 'PL', 'GB', 'CH'] as const;
+/** Jurisdictions the engine's rule packs cover (test/crm holds this equal to SUPPORTED_JURISDICTIONS). */
+export const JURISDICTIONS = ['FR', 'BE', 'DE', 'ES', 'IT', 'GB'] as const;
 export const EXPIRY_ACTIONS = ['notify', 'archive', 'delete'] as const;
 // Same vocabulary as install's stored settings (src/storage/settings-schema.ts), which the enforcement reads.
 /** enforce: every blocking lever; flag_only: tag and alert, never act; off: no sequence checks. */

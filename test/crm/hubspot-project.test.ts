@@ -11,7 +11,9 @@ import { OUTPUT_FIELDS } from '../../src/workflow-action/definition.ts';
 import { ELIGIBILITY_ACTION_PATH } from '../../src/workflow-action/eligibility-router.ts';
 import type { CardView as BackendCardView, CardResponse as BackendCardResponse } from '../../src/card/card-view.ts';
 import type { CardView as UiCardView, CardResponse as UiCardResponse, CrmSettings as UiSettings, SettingsResponse as UiSettingsResponse } from '../../ui-extensions/src/app/shared/types.ts';
-import type { CrmSettings as BackendSettings } from '../../src/settings/settings-schema.ts';
+import { JURISDICTIONS as BACKEND_JURISDICTIONS, type CrmSettings as BackendSettings } from '../../src/settings/settings-schema.ts';
+import { JURISDICTIONS as UI_JURISDICTIONS } from '../../ui-extensions/src/app/shared/types.ts';
+import { SUPPORTED_JURISDICTIONS } from '../../src/engine/index.ts';
 import type { SettingsResponse as BackendSettingsResponse } from '../../src/settings/settings-router.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -126,6 +128,11 @@ describe('HubSpot project generated from app.json', () => {
 });
 
 describe('backend and UI agree on the payloads (checked by the compiler)', () => {
+  it('offers exactly the jurisdictions the engine has rule packs for, on both sides', () => {
+    expect([...BACKEND_JURISDICTIONS].sort()).toEqual([...SUPPORTED_JURISDICTIONS].sort());
+    expect([...UI_JURISDICTIONS].sort()).toEqual([...SUPPORTED_JURISDICTIONS].sort());
+  });
+
   it('every backend card and settings response is a valid UI value', () => {
     const card = (v: BackendCardView): UiCardView => v;
     const response = (v: BackendCardResponse): UiCardResponse => v;

@@ -51,8 +51,8 @@ export interface ContactExport {
   [key: string]: unknown;
 }
 
-export type Jurisdiction = 'FR' | 'BE' | 'LU' | 'DE' | 'AT' | 'ES' | 'IT' | 'NL' | 'IE' | 'PT' | 'SE' | 'DK' | 'FI' | 'PL' | 'GB' | 'CH';
-export const JURISDICTIONS: readonly Jurisdiction[] = ['FR', 'BE', 'LU', 'DE', 'AT', 'ES', 'IT', 'NL', 'IE', 'PT', 'SE', 'DK', 'FI', 'PL', 'GB', 'CH'];
+export type Jurisdiction = 'FR' | 'BE' | 'DE' | 'ES' | 'IT' | 'GB';
+export const JURISDICTIONS: readonly Jurisdiction[] = ['FR', 'BE', 'DE', 'ES', 'IT', 'GB'];
 export type ExpiryAction = 'notify' | 'archive' | 'delete';
 export type SequenceBlocking = 'enforce' | 'flag_only' | 'off';
 
