@@ -16,6 +16,7 @@ import { HubSpotClients } from './hubspot/client-factory.ts';
 import { AccountBootstrapper } from './bootstrap/bootstrap-account.ts';
 import { loadAppManifest } from './hubspot/app-manifest.ts';
 import { createHttpApp } from './server/app.ts';
+import { createAppPipeline, type AppPipeline, type AppPipelineOptions } from './jobs/wire-pipeline.ts';
 import { log } from './log.ts';
 
 export interface StartOverrides {
@@ -32,6 +33,8 @@ export interface StartOverrides {
   /** Retry pending bootstraps on a timer (default true; tests turn it off to drive it by hand). */
   bootstrapRetryMs?: number | false;
   fetch?: typeof fetch;
+  /** Webhook pipeline options (pipeline-owned); false: no pipeline. `consume: false`: enqueue only, no workers here. */
+  pipeline?: (Partial<Omit<AppPipelineOptions, 'config' | 'db' | 'redis' | 'installations' | 'clients' | 'bootstrapper'>> & { consume?: boolean }) | false;
 }
 
 export interface RunningApp {
@@ -45,6 +48,8 @@ export interface RunningApp {
   installations: InstallationStore;
   clients: HubSpotClients;
   bootstrapper: AccountBootstrapper;
+  /** The webhook pipeline (queue, workers, webhook router), unless disabled. */
+  pipeline: AppPipeline | null;
   /** Shutdown steps run by stop(), last added first: the pipeline registers its queue and workers here. */
   onStop(step: () => Promise<void>): void;
   stop(): Promise<void>;
@@ -74,11 +79,15 @@ export async function startApp(config: Config, overrides: StartOverrides = {}): 
   const bootstrapper = new AccountBootstrapper({ clients, installations });
   const states = new OAuthStateIssuer({ clientSecret: config.hubspotClientSecret, store: new OAuthStateStore({ db }) });
   const manifest = loadAppManifest();
+  const pipeline = overrides.pipeline === false ? null
+    : createAppPipeline({ config, db, redis, installations, clients, bootstrapper, ...overrides.pipeline });
+  // Registered before the HTTP server's step, so on stop the server closes first, then running jobs drain.
+  if (pipeline) stopSteps.push(() => pipeline.stop());
 
   const app = createHttpApp({
     config, db, installations, clients, states, bootstrapper,
     scopes: { required: manifest.auth.requiredScopes, optional: manifest.auth.optionalScopes },
-    routers: overrides.routers, fetch: overrides.fetch,
+    routers: [...(pipeline ? [pipeline.router] : []), ...(overrides.routers ?? [])], fetch: overrides.fetch,
   });
 
   if (overrides.bootstrapRetryMs !== false) {
@@ -103,9 +112,11 @@ export async function startApp(config: Config, overrides: StartOverrides = {}): 
     }));
   }
 
+  if (pipeline && (overrides.pipeline === undefined || overrides.pipeline === false || overrides.pipeline.consume !== false)) await pipeline.start();
+
   let stopping: Promise<void> | null = null;
   return {
-    config, app, server, url, db, redis, installations, clients, bootstrapper,
+    config, app, server, url, db, redis, installations, clients, bootstrapper, pipeline,
     onStop(step) { stopSteps.push(step); },
     stop() {
       stopping ??= (async () => {
