@@ -2,7 +2,7 @@
 // unenroll, as in HubSpot), workflows v4 (minimal flows store), custom workflow action callbacks, app uninstall.
 import type { Request, Response, Router } from 'express';
 import express from 'express';
-import { notFound, validationError } from './errors.ts';
+import { ApiError, notFound, validationError } from './errors.ts';
 import { portalOf } from './crm-routes.ts';
 import { LEGAL_BASES, type Account, type ChangeSource, type StandInState, type SubscriptionDefinition, type SubscriptionState } from './state.ts';
 
@@ -212,27 +212,61 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
     res.json({ id: e.id, toEmail: e.toEmail, enrolledAt: e.enrolledAt, updatedAt: e.updatedAt });
   });
 
-  // ---------- workflows v4 (minimal) ----------
-  r.get('/automation/v4/flows', (_req, res) => {
-    res.json({ results: [...acct(res).flows.values()] });
+  // ---------- workflows v4 (minimal: stored, not run) ----------
+  // Paths from HubSpot's Automation V4 spec: flows list/create, batch/read, get/put/delete. That spec has no
+  // action-types endpoint, so none is served here.
+  const listing = (f: Record<string, unknown>): Record<string, unknown> => ({
+    id: f.id, name: f.name, isEnabled: f.isEnabled, flowType: f.flowType, objectTypeId: f.objectTypeId, revisionId: f.revisionId,
+    createdAt: f.createdAt, updatedAt: f.updatedAt,
   });
-  r.post('/automation/v4/flows', (req, res) => {
-    const b = body(req);
+  const validFlow = (b: Record<string, unknown>): void => {
     if (typeof b.type !== 'string' || typeof b.objectTypeId !== 'string' || typeof b.name !== 'string') {
       throw validationError('A flow needs type, objectTypeId and name');
     }
     if (b.actions !== undefined && !Array.isArray(b.actions)) throw validationError('actions must be an array');
+  };
+  r.get('/automation/v4/flows', (_req, res) => {
+    res.json({ results: [...acct(res).flows.values()].map(listing) });
+  });
+  r.post('/automation/v4/flows', (req, res) => {
+    const b = body(req);
+    validFlow(b);
     const account = acct(res);
     const id = String(600_000_000 + account.flows.size + 1);
     const now = new Date().toISOString();
-    const flow = { ...b, id, revisionId: '1', isEnabled: b.isEnabled === true, createdAt: now, updatedAt: now };
+    const flow: Record<string, unknown> = {
+      actions: [], blockedDates: [], canEnrollFromSalesforce: false, crmObjectCreationStatus: 'COMPLETE', customProperties: {},
+      dataSources: [], flowType: 'WORKFLOW', suppressionListIds: [], timeWindows: [], nextAvailableActionId: '1',
+      ...b, id, revisionId: '1', isEnabled: b.isEnabled === true, createdAt: now, updatedAt: now,
+    };
     account.flows.set(id, flow);
     res.status(201).json(flow);
+  });
+  r.post('/automation/v4/flows/batch/read', (req, res) => {
+    const b = body(req);
+    if (!Array.isArray(b.inputs)) throw validationError('inputs must be an array');
+    const startedAt = new Date().toISOString();
+    const account = acct(res);
+    const results = (b.inputs as Array<Record<string, unknown>>).map((i) => account.flows.get(String(i.flowId ?? ''))).filter(Boolean);
+    res.json({ status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() });
   });
   r.get('/automation/v4/flows/:flowId', (req, res) => {
     const f = acct(res).flows.get(String(req.params.flowId));
     if (!f) throw notFound(`Flow ${String(req.params.flowId)} not found`);
     res.json(f);
+  });
+  r.put('/automation/v4/flows/:flowId', (req, res) => {
+    const account = acct(res);
+    const f = account.flows.get(String(req.params.flowId));
+    if (!f) throw notFound(`Flow ${String(req.params.flowId)} not found`);
+    const b = body(req);
+    if (String(b.revisionId ?? '') !== String(f.revisionId)) {
+      throw new ApiError(409, 'CONFLICT', `revisionId ${String(b.revisionId)} is not the flow's current revision ${String(f.revisionId)}`);
+    }
+    validFlow({ ...f, ...b });
+    const updated = { ...f, ...b, id: f.id, revisionId: String(Number(f.revisionId) + 1), updatedAt: new Date().toISOString() };
+    account.flows.set(String(f.id), updated);
+    res.json(updated);
   });
   r.delete('/automation/v4/flows/:flowId', (req, res) => {
     if (!acct(res).flows.delete(String(req.params.flowId))) throw notFound(`Flow ${String(req.params.flowId)} not found`);

@@ -47,6 +47,8 @@ export interface StandInOptions {
   /** Redirect URLs the authorize endpoint accepts; default any https URL or http://localhost / 127.0.0.1. */
   redirectUris?: string[];
   seed?: number;
+  /** Delay before a new contact shows in search results (HubSpot's index trails writes). Default 0. */
+  searchLagMs?: number;
   /** Clock for token expiry and timestamps (tests). */
   now?: () => number;
 }
@@ -121,6 +123,7 @@ export interface StandIn {
   failedWebhooks(): Array<{ portalId: number; events: WebhookEventPayload[]; reason: string }>;
   setFaults(f: Faults | null): void;
   setRateLimits(limits: RateLimits | false): void;
+  setSearchLag(ms: number): void;
   expireAccessTokens(portalId: number): void;
   revokeRefreshTokens(portalId: number): void;
   stats(portalId?: number): StandInStats;
@@ -143,7 +146,7 @@ interface PortalStats {
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const appId = options.appId ?? 4_210_001;
-  const state = new StandInState({ appId, now: options.now });
+  const state = new StandInState({ appId, now: options.now, searchLagMs: options.searchLagMs });
   const random = prng(options.seed ?? 7);
   const limiter = new RateLimiter(options.rateLimits === undefined ? HUBSPOT_LIMITS : options.rateLimits);
   const oauth = new OAuthServer({
@@ -386,6 +389,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       faults = f;
     },
     setRateLimits: (limits) => limiter.configure(limits),
+    setSearchLag: (ms) => {
+      state.searchLagMs = ms;
+    },
     expireAccessTokens: (portalId) => oauth.expireAccessTokens(portalId),
     revokeRefreshTokens: (portalId) => oauth.revokeRefreshTokens(portalId),
     stats: (portalId) => {

@@ -15,6 +15,8 @@ export interface ContactRecord {
   updatedAt: number;
   archived: boolean;
   archivedAt?: number;
+  /** When the record entered the store (search only sees it `searchLagMs` later). */
+  indexedAt: number;
 }
 
 /** Who made a change, as HubSpot reports it in webhook events and property history. */
@@ -200,10 +202,13 @@ export class StandInState {
   private listener: ChangeListener = () => {};
   readonly appId: number;
   private clock: () => number;
+  /** HubSpot's search index trails writes: new records become searchable after this delay. */
+  searchLagMs: number;
 
-  constructor(options: { appId: number; now?: () => number }) {
+  constructor(options: { appId: number; now?: () => number; searchLagMs?: number }) {
     this.appId = options.appId;
     this.clock = options.now ?? Date.now;
+    this.searchLagMs = options.searchLagMs ?? 0;
   }
 
   now(): number {
@@ -291,7 +296,7 @@ export class StandInState {
     const num = this.nextContactNum++;
     const now = this.now();
     const createdAt = options.createdAt ?? now;
-    const record: ContactRecord = { id: String(num), num, properties: options.adopt ? clean : {}, createdAt, updatedAt: now, archived: false };
+    const record: ContactRecord = { id: String(num), num, properties: options.adopt ? clean : {}, createdAt, updatedAt: now, archived: false, indexedAt: now };
     if (!options.adopt) for (const [k, v] of Object.entries(clean)) if (v !== '') record.properties[k] = v;
     if (email) record.properties.email = email;
     record.properties.hs_object_id = record.id;
@@ -536,7 +541,8 @@ export class StandInState {
     const idSort = !sort || (sort.propertyName === 'hs_object_id' && sort.direction !== 'DESCENDING');
     const query = request.query?.trim().toLowerCase();
 
-    if ((groups.length === 0 || onlyIdFilters) && idSort && !query) {
+    const visibleBefore = this.searchLagMs > 0 ? this.now() - this.searchLagMs : Infinity;
+    if ((groups.length === 0 || onlyIdFilters) && idSort && !query && this.searchLagMs <= 0) {
       const count = Math.max(0, hi - lo);
       const end = Math.min(offset + limit, count, SEARCH_RESULT_CAP);
       const results: ContactRecord[] = [];
@@ -550,7 +556,7 @@ export class StandInState {
     const matches: ContactRecord[] = [];
     for (let i = lo; i < hi; i++) {
       const c = account.contacts.get(String(account.order[i]));
-      if (!c) continue;
+      if (!c || c.indexedAt > visibleBefore) continue;
       if (groups.length > 0 && !groups.some((g) => (g.filters ?? []).every((f) => matchFilter(account, c, f)))) continue;
       if (query && !matchQuery(c, query)) continue;
       matches.push(c);

@@ -98,8 +98,14 @@ describe('stand-in communication preferences, sequences and automation', () => {
     const flow = await api(standIn, token, 'POST', '/automation/v4/flows', { type: 'CONTACT_FLOW', objectTypeId: '0-1', name: 'PG unenroll', isEnabled: true, actions: [] });
     expect(flow.status).toBe(201);
     const id = (flow.json as { id: string }).id;
-    expect((await api(standIn, token, 'GET', `/automation/v4/flows/${id}`)).json).toMatchObject({ name: 'PG unenroll', isEnabled: true });
+    expect((await api(standIn, token, 'GET', `/automation/v4/flows/${id}`)).json).toMatchObject({ name: 'PG unenroll', isEnabled: true, revisionId: '1' });
     expect(standIn.flows(portalId)).toHaveLength(1);
+    const stale = await api(standIn, token, 'PUT', `/automation/v4/flows/${id}`, { revisionId: '0', isEnabled: false });
+    expect(stale.status).toBe(409);
+    const put = await api(standIn, token, 'PUT', `/automation/v4/flows/${id}`, { revisionId: '1', isEnabled: false });
+    expect(put.json).toMatchObject({ revisionId: '2', isEnabled: false });
+    // HubSpot's Automation v4 spec has no action-types endpoint.
+    expect((await api(standIn, token, 'GET', '/automation/v4/action-types')).status).toBe(404);
   });
 
   describe('custom workflow actions', () => {

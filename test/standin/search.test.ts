@@ -96,11 +96,27 @@ describe('stand-in search', () => {
     expect((either.json as SearchOut).total).toBe(all.filter((p) => p.lifecyclestage === 'customer' || p.lifecyclestage === 'opportunity').length);
   });
 
+  it('shows a new contact in search only after the index lag, when one is set', async () => {
+    standIn.setSearchLag(300);
+    try {
+      const id = standIn.createContact(portalId, { email: 'tardif@exemple.fr' });
+      const find = async (): Promise<number> => ((await search({
+        filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'tardif@exemple.fr' }] }],
+      })).json as SearchOut).total;
+      expect(await find()).toBe(0);
+      expect((await api(standIn, token, 'GET', `/crm/v3/objects/contacts/${id}`)).status).toBe(200); // reads see it at once
+      await new Promise((r) => setTimeout(r, 350));
+      expect(await find()).toBe(1);
+    } finally {
+      standIn.setSearchLag(0);
+    }
+  });
+
   it('sorts by one property, descending when asked', async () => {
     const out = (await search({ sorts: [{ propertyName: 'createdate', direction: 'DESCENDING' }], properties: ['createdate'], limit: 50 })).json as SearchOut;
     const dates = out.results.map((r) => Date.parse(r.properties.createdate ?? ''));
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
-    const newest = Math.max(...ids.map((id) => Date.parse(standIn.getContact(portalId, id)?.properties.createdate ?? '')));
+    const newest = Math.max(...standIn.contactIds(portalId).map((id) => Date.parse(standIn.getContact(portalId, id)?.properties.createdate ?? '')));
     expect(dates[0]).toBe(newest);
   });
 });
