@@ -77,7 +77,9 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
   async function attach(running: RunningApp): Promise<AttachedEnforcement> {
     const { config, db, installations, clients } = running;
     const key = preferenceKeyFromConfig(config);
-    const pipeline = running.pipeline?.pipeline ?? null;
+    // The pipeline's re-judge (present when startApp runs the webhook pipeline).
+    const withPipeline = running as RunningApp & { pipeline?: { pipeline: { judgeContact(p: number, c: string): Promise<void> } } | null };
+    const pipeline = withPipeline.pipeline?.pipeline ?? null;
     const enforcement = createEnforcement({
       db, requester: requesterFromClients(clients, config.hubspotApiBaseUrl), log,
       rejudge: pipeline ? (p, c) => pipeline.judgeContact(p, c) : null,

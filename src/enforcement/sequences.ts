@@ -246,32 +246,39 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
 
     /**
      * One polling pass: searches the portal's contacts whose email basis blocks email and who are enrolled in a
-     * sequence (one search request per 100 contacts), and acts on each new enrolment.
+     * sequence (one search request per 100 contacts, at most `maxPages`), and acts on each new enrolment.
      */
-    async pollPortal(portalId: number, options: { maxPages?: number } = {}): Promise<{ searched: number; blocked: number }> {
+    async pollPortal(portalId: number, options: { maxPages?: number; pageSize?: number } = {}): Promise<{ searched: number; blocked: number }> {
       const settings = await deps.settings(portalId);
       if (settings.sequenceBlocking === 'off') return { searched: 0, blocked: 0 };
-      let after: string | undefined;
+      // Paged by hs_object_id from a stored cursor, so a portal with more enrolled blocked contacts than one
+      // pass covers is walked across passes instead of re-reading its first pages.
+      const { rows } = await db.query<{ sequence_poll_after: string | null }>('select sequence_poll_after from enforcement_portal_state where portal_id = $1', [portalId]);
+      let cursor: string | null = rows[0]?.sequence_poll_after ?? null;
+      const pageSize = Math.min(Math.max(options.pageSize ?? 100, 1), 100);
       let searched = 0;
       let blocked = 0;
       for (let page = 0; page < (options.maxPages ?? 20); page += 1) {
+        const filters: Record<string, unknown>[] = [
+          { propertyName: 'pg_basis_email', operator: 'IN', values: [...BLOCKED_EMAIL_BASES] },
+          { propertyName: 'hs_sequences_is_enrolled', operator: 'EQ', value: 'true' },
+        ];
+        if (cursor) filters.push({ propertyName: 'hs_object_id', operator: 'GT', value: cursor });
         const res = await hubspot.searchContacts(portalId, {
-          filterGroups: [{ filters: [
-            { propertyName: 'pg_basis_email', operator: 'IN', values: [...BLOCKED_EMAIL_BASES] },
-            { propertyName: 'hs_sequences_is_enrolled', operator: 'EQ', value: 'true' },
-          ] }],
-          properties: CONTACT_PROPS, sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], limit: 100, ...(after ? { after } : {}),
+          filterGroups: [{ filters }], properties: CONTACT_PROPS, sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], limit: pageSize,
         });
         for (const c of res.results) {
           searched += 1;
+          cursor = c.id;
           const props = c.properties;
           if (props.hs_sequences_is_enrolled !== 'true') continue;
           const outcome = await handle(portalId, c.id, emailVerdictFromProperties(props), 'poll', props);
           if (outcome) blocked += 1;
         }
-        if (!res.after) break;
-        after = res.after;
+        if (res.results.length < pageSize) { cursor = null; break; }
       }
+      await db.query(`insert into enforcement_portal_state (portal_id, sequence_poll_after) values ($1, $2)
+        on conflict (portal_id) do update set sequence_poll_after = excluded.sequence_poll_after`, [portalId, cursor]);
       return { searched, blocked };
     },
   };

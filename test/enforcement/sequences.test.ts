@@ -72,6 +72,16 @@ describe('sequence blocking levers', () => {
     expect(await enforcer().pollPortal(35)).toEqual({ searched: 1, blocked: 0 });
   });
 
+  it('a large portal is walked across passes from a stored cursor', async () => {
+    hub.contacts.clear();
+    for (let i = 1; i <= 5; i += 1) hub.contacts.set(String(1000 + i), { email: `c${i}@example.fr`, hs_sequences_is_enrolled: 'true', hs_latest_sequence_enrolled: '905', hs_latest_sequence_enrolled_date: '2026-11-23T07:50:00Z', pg_basis_email: 'needs_consent' });
+    settings = { sequenceBlocking: 'flag_only', notifyOwnerOnBlock: false };
+    expect(await enforcer().pollPortal(37, { maxPages: 1, pageSize: 3 })).toEqual({ searched: 3, blocked: 3 });
+    expect(await enforcer().pollPortal(37, { maxPages: 1, pageSize: 3 })).toEqual({ searched: 2, blocked: 2 });
+    expect(await enforcer().pollPortal(37, { maxPages: 1, pageSize: 3 })).toEqual({ searched: 3, blocked: 0 });
+    settings = { sequenceBlocking: 'enforce', notifyOwnerOnBlock: true };
+  });
+
   it('HubSpot\'s own opt-out becomes an objection and a suppression entry, without write-back', async () => {
     const hooks = createEnforcementHooks(enf, null);
     const before = hub.calls.length;
