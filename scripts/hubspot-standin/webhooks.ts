@@ -93,6 +93,7 @@ export interface DispatcherStats {
 export class WebhookDispatcher {
   private options: Required<WebhookOptions>;
   private readonly subscriptions: Subscription[];
+  private readonly byKey = new Map<string, Subscription[]>();
   private readonly clientSecret: string;
   private readonly appId: number;
   private readonly random: () => number;
@@ -126,16 +127,26 @@ export class WebhookDispatcher {
     return s;
   }
 
+  private matching(change: ChangeEvent): Subscription[] {
+    const key = `${change.kind}:${change.kind === 'propertyChange' ? change.propertyName ?? '' : ''}`;
+    let subs = this.byKey.get(key);
+    if (!subs) {
+      subs = this.subscriptions.filter((sub) => {
+        if (!sub.active || sub.objectType !== 'contact') return false;
+        const [prefix, suffix] = sub.subscriptionType.split('.');
+        if (suffix !== KIND_SUFFIX[change.kind]) return false;
+        if (sub.style === 'object' ? prefix !== 'object' : prefix !== 'contact') return false;
+        return change.kind !== 'propertyChange' || sub.propertyName === change.propertyName;
+      });
+      this.byKey.set(key, subs);
+    }
+    return subs;
+  }
+
   /** Turns one change into the events its matching subscriptions produce, and queues them. */
   publish(change: ChangeEvent): void {
     if (this.closed) return;
-    for (const sub of this.subscriptions) {
-      if (!sub.active || sub.objectType !== 'contact') continue;
-      const [prefix, suffix] = sub.subscriptionType.split('.');
-      if (suffix !== KIND_SUFFIX[change.kind]) continue;
-      if (sub.style === 'object' && prefix !== 'object') continue;
-      if (sub.style !== 'object' && prefix !== 'contact') continue;
-      if (change.kind === 'propertyChange' && sub.propertyName !== change.propertyName) continue;
+    for (const sub of this.matching(change)) {
       const event: WebhookEventPayload = {
         eventId: this.nextEventId++,
         subscriptionId: sub.id,
