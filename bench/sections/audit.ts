@@ -68,27 +68,35 @@ export async function runAuditChild(file: string, args: string[], timeFile: stri
 
 const section: BenchSection = {
   name: 'audit',
-  description: 'prospect-guard audit --format jsonl on a generated 1,000,000-line file (child process)',
+  description: 'prospect-guard audit (jsonl, then table) on a generated 1,000,000-line file (child process)',
   targets: [
-    { metric: 'seconds', max: 30, fullRunOnly: true },
-    { metric: 'peakRssMb', max: 300 },
+    { metric: 'jsonlSeconds', max: 30, fullRunOnly: true },
+    { metric: 'jsonlPeakRssMb', max: 300 },
+    { metric: 'tableSeconds', max: 30, fullRunOnly: true },
+    { metric: 'tablePeakRssMb', max: 300 },
   ],
   async run({ quick, tmpDir, log }) {
     const lines = quick ? 20_000 : 1_000_000;
     const file = join(tmpDir, 'contacts.jsonl');
     log(`generating ${lines.toLocaleString('en-US')} lines`);
     const bytes = await writeAuditFile(file, lines);
-    log('auditing');
-    const run = await runAuditChild(file, ['--format', 'jsonl', '--at', '2026-11-23', '--quiet'], join(tmpDir, 'time.txt'));
-    if (run.exitCode !== 0) throw new Error(`audit exited with ${run.exitCode}: ${run.stderr.slice(0, 2000)}`);
-    if (run.outputLines !== lines) throw new Error(`expected ${lines} result lines, got ${run.outputLines}`);
+    log('auditing, --format jsonl (every verdict written)');
+    const jsonl = await runAuditChild(file, ['--format', 'jsonl', '--at', '2026-11-23', '--quiet'], join(tmpDir, 'time.txt'));
+    if (jsonl.exitCode !== 0) throw new Error(`audit exited with ${jsonl.exitCode}: ${jsonl.stderr.slice(0, 2000)}`);
+    if (jsonl.outputLines !== lines) throw new Error(`expected ${lines} result lines, got ${jsonl.outputLines}`);
+    log('auditing, --format table (the default: rows up to the limit, then the summary)');
+    const table = await runAuditChild(file, ['--at', '2026-11-23'], join(tmpDir, 'time.txt'));
+    if (table.exitCode !== 0) throw new Error(`audit exited with ${table.exitCode}: ${table.stderr.slice(0, 2000)}`);
     return {
       lines,
       inputMb: Number((bytes / 2 ** 20).toFixed(1)),
-      outputMb: Number((run.outputBytes / 2 ** 20).toFixed(1)),
-      seconds: Number(run.seconds.toFixed(2)),
-      linesPerSecond: Math.round(lines / run.seconds),
-      peakRssMb: run.peakRssMb,
+      jsonlOutputMb: Number((jsonl.outputBytes / 2 ** 20).toFixed(1)),
+      jsonlSeconds: Number(jsonl.seconds.toFixed(2)),
+      jsonlLinesPerSecond: Math.round(lines / jsonl.seconds),
+      jsonlPeakRssMb: jsonl.peakRssMb,
+      tableSeconds: Number(table.seconds.toFixed(2)),
+      tableLinesPerSecond: Math.round(lines / table.seconds),
+      tablePeakRssMb: table.peakRssMb,
     };
   },
 };

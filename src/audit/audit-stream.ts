@@ -55,18 +55,22 @@ export async function* auditStream(input: Readable | AsyncIterable<string | Buff
   }
 
   let mapper: CsvContactMapper | null = null;
+  let header: string[] = [];
   for await (const record of readCsvRecords(lines)) {
     if (!mapper) {
       if (record.error) {
         yield { line: record.line, error: { id: null, line: record.line, error: `CSV header: ${record.error}` } };
         continue;
       }
-      mapper = createCsvContactMapper(record.fields);
+      header = record.fields;
+      mapper = createCsvContactMapper(header);
       options.onCsvLayout?.({ layout: mapper.layout, ignoredColumns: mapper.ignoredColumns });
       continue;
     }
     if (record.error) {
-      yield { line: record.line, error: { id: mapper.idOf(record.fields), line: record.line, error: `CSV: ${record.error}` } };
+      const name = record.column ? header[record.column - 1] : undefined;
+      const where = record.column ? ` in column ${record.column}${name ? ` (${name})` : ''}` : '';
+      yield { line: record.line, error: { id: mapper.idOf(record.fields), line: record.line, error: `CSV${where}: ${record.error}` } };
       continue;
     }
     yield judge(record.line, mapper.map(record.fields, { at: options.at }));

@@ -1,19 +1,10 @@
 // `prospect-guard audit`: wires options, the input file, the audit pipeline and a formatter to the process's
 // streams. Returns the exit code instead of exiting so tests can drive it in-process.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
-import { auditStream } from './audit-stream.ts';
+import type { Readable, Writable } from 'node:stream';
 import type { AuditRecord } from './audit-stream.ts';
-import { formatCsv } from './format-csv.ts';
-import { formatJsonl } from './format-jsonl.ts';
-import { formatTable, renderBriefSummary } from './format-table.ts';
 import { AUDIT_USAGE, parseAuditOptions, UsageError } from './options.ts';
 import type { AuditCommandOptions } from './options.ts';
-import { AuditSummariser } from './summary.ts';
 
 export interface CommandIo {
   stdin: Readable;
@@ -39,6 +30,13 @@ export async function runAuditCommand(argv: string[], io: CommandIo = processIo(
     return 0;
   }
   const opts = options;
+  // Loaded only now: a usage error or --help answers without loading the engine and its data.
+  const [{ createReadStream }, { basename }, { Readable }, { pipeline }, { auditStream }, { formatCsv }, { formatJsonl },
+    { formatTable, renderBriefSummary }, { AuditSummariser }] = await Promise.all([
+    import('node:fs'), import('node:path'), import('node:stream'), import('node:stream/promises'),
+    import('./audit-stream.ts'), import('./format-csv.ts'), import('./format-jsonl.ts'), import('./format-table.ts'),
+    import('./summary.ts'),
+  ]);
 
   const input = opts.file === '-' ? io.stdin : createReadStream(opts.file, { highWaterMark: 256 * 1024 });
   const records = auditStream(input, {

@@ -6,7 +6,7 @@ import type { TextLine } from './line-reader.ts';
 
 export type CsvRecord =
   | { line: number; fields: string[]; error?: undefined }
-  | { line: number; fields: string[]; error: string };
+  | { line: number; fields: string[]; error: string; /** 1-based column where the record broke. */ column?: number };
 
 /** A quoted field may span at most this many lines; past it the opening quote is taken as a mistake. */
 export const MAX_RECORD_LINES = 100;
@@ -130,7 +130,7 @@ export async function* readCsvRecords(
       yield { line: first.line, fields: parsed.fields };
       return;
     }
-    yield { line: first.line, fields: parsed.fields, error: `column ${parsed.column}: ${parsed.message}` };
+    yield { line: first.line, fields: parsed.fields, error: parsed.message, column: parsed.column };
   }
 
   function* abandonOpen(message: string): Generator<CsvRecord> {

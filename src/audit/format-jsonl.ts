@@ -2,6 +2,7 @@
 // and nothing else. Output is written in batches to keep the number of stream writes low.
 import type { AuditRecord } from './audit-stream.ts';
 import type { AuditSummariser } from './summary.ts';
+import { verdictToJson } from './verdict-json.ts';
 
 export const BATCH_CHARS = 64 * 1024;
 
@@ -10,7 +11,7 @@ export async function* formatJsonl(records: AsyncIterable<AuditRecord>, summaris
   let batch = '';
   for await (const record of records) {
     summariser?.add(record);
-    batch += `${JSON.stringify(record.error ?? record.verdict)}\n`;
+    batch += `${record.error ? JSON.stringify(record.error) : verdictToJson(record.verdict)}\n`;
     if (batch.length >= BATCH_CHARS) {
       yield batch;
       batch = '';

@@ -88,7 +88,7 @@ export function parseAuditOptions(argv: string[], now: () => Date = () => new Da
     const text = values.at.trim();
     const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(text);
     at = new Date(/T/.test(text) && !/(Z|[+-]\d{2}:\d{2})$/.test(text) ? `${text}Z` : text);
-    if (!ok || Number.isNaN(at.getTime())) {
+    if (!ok || Number.isNaN(at.getTime()) || !isCalendarDate(text.slice(0, 10))) {
       throw new UsageError(`--at must be an ISO 8601 date such as 2026-11-23 or 2026-11-23T10:00:00Z (got "${values.at}")`);
     }
   }
@@ -108,4 +108,11 @@ export function parseAuditOptions(argv: string[], now: () => Date = () => new Da
   }
 
   return { file, input, at, jurisdiction, format: format as OutputFormat, targetRoles, limit, quiet: values.quiet ?? false };
+}
+
+/** "2026-02-30" parses (as March 2nd) in JavaScript; a user who typed it made a mistake. */
+function isCalendarDate(ymd: string): boolean {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
