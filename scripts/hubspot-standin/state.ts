@@ -245,24 +245,25 @@ export class StandInState {
   // ---------- contacts ----------
 
   validateProperties(account: Account, properties: Record<string, unknown>, options: { allowReadOnly?: boolean } = {}): Record<string, string> {
-    const problems: Array<{ isValid: false; message: string; error: string; name: string; localizedErrorMessage: string }> = [];
+    const problems: Array<{ isValid: false; message: string; error: string; name: string; localizedErrorMessage: string; portalId: number }> = [];
+    const portalId = account.portalId;
     const clean: Record<string, string> = {};
     for (const [name, raw] of Object.entries(properties)) {
       const value = raw === null || raw === undefined ? '' : String(raw);
       const def = account.properties.get(name);
       if (!def || def.archived) {
         const message = `Property "${name}" does not exist`;
-        problems.push({ isValid: false, message, error: 'PROPERTY_DOESNT_EXIST', name, localizedErrorMessage: message });
+        problems.push({ isValid: false, message, error: 'PROPERTY_DOESNT_EXIST', name, localizedErrorMessage: message, portalId });
         continue;
       }
       if (!options.allowReadOnly && (name === 'hs_object_id' || name === 'createdate' || name === 'lastmodifieddate')) {
         const message = `${name} is a read only property; its value cannot be set.`;
-        problems.push({ isValid: false, message, error: 'READ_ONLY_VALUE', name, localizedErrorMessage: message });
+        problems.push({ isValid: false, message, error: 'READ_ONLY_VALUE', name, localizedErrorMessage: message, portalId });
         continue;
       }
       const bad = validatePropertyValue(def, value);
       if (bad) {
-        problems.push({ isValid: false, message: bad.message, error: bad.error, name, localizedErrorMessage: bad.message });
+        problems.push({ isValid: false, message: bad.message, error: bad.error, name, localizedErrorMessage: bad.message, portalId });
         continue;
       }
       clean[name] = normaliseValue(def, value);
