@@ -29,6 +29,8 @@ export interface CardView {
   notice: { due: boolean; sentAt: string | null };
   evaluatedAt: string;
   rulesVersion: string;
+  /** live: judged now from HubSpot; stored: HubSpot unreachable, the pipeline's last verdict. */
+  freshness: 'live' | 'stored';
 }
 
 /** A contact the app knows nothing about yet (not in HubSpot any more, or never judged). */
@@ -38,7 +40,7 @@ export type CardResponse = CardView | CardNotJudged;
 const reason = (r: { rule: string; text: string; textFr: string; citation: string }): CardReason =>
   ({ rule: r.rule, text: r.text, textFr: r.textFr, citation: r.citation });
 
-export function buildCardView(facts: ContactFacts, verdict: Verdict): CardView {
+export function buildCardView(facts: ContactFacts, verdict: Verdict, freshness: CardView['freshness'] = 'live'): CardView {
   const noticeSentAt = facts.source?.noticeSentAt ?? null;
   return {
     contactId: facts.id,
@@ -75,5 +77,6 @@ export function buildCardView(facts: ContactFacts, verdict: Verdict): CardView {
     notice: { due: verdict.source.art14NoticeRequired && noticeSentAt == null, sentAt: noticeSentAt },
     evaluatedAt: verdict.evaluatedAt,
     rulesVersion: verdict.rulesVersion,
+    freshness,
   };
 }

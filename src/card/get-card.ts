@@ -2,6 +2,7 @@
 // the card never shows a stale verdict, and falls back to "not judged" when HubSpot does not know the contact.
 import { toPortalSettings } from '../settings/settings-schema.ts';
 import type { ContactFacts, PortalSettings, Verdict } from '../engine/types.ts';
+import { log } from '../log.ts';
 import { buildCardView, type CardResponse } from './card-view.ts';
 import type { CrmBackendDeps } from './ports.ts';
 
@@ -16,7 +17,16 @@ export async function judgeContactNow(deps: CrmBackendDeps, portalId: number, co
 }
 
 export async function getCard(deps: CrmBackendDeps, portalId: number, contactId: string): Promise<CardResponse> {
-  const judged = await judgeContactNow(deps, portalId, contactId);
+  let judged: Judged | null;
+  try {
+    judged = await judgeContactNow(deps, portalId, contactId);
+  } catch (error) {
+    // HubSpot unreachable or rate-limited: show the last verdict the pipeline stored, marked as such.
+    const stored = await deps.stored?.get(portalId, contactId).catch(() => null);
+    if (!stored) throw error;
+    log.warn({ portalId, contactId, err: (error as Error).message }, 'card served from the stored verdict');
+    return buildCardView({ id: contactId, consents: stored.consents, objections: stored.objections }, stored.verdict, 'stored');
+  }
   if (!judged) return { contactId, judged: false };
   return buildCardView(judged.facts, judged.verdict);
 }

@@ -2,7 +2,7 @@
 // src/card/wiring.ts adapts the real modules (engine, installations and settings, contact evidence, HubSpot
 // reads, the enforcement's objection and data-subject-request services, the ledger, the judge job) to these;
 // tests pass in-memory fakes. One seam file for this boundary.
-import type { ConsentRecord, ContactFacts, ObjectionChannel, PortalSettings, Status, Verdict } from '../engine/types.ts';
+import type { ConsentRecord, ContactFacts, ObjectionChannel, ObjectionRecord, PortalSettings, Status, Verdict } from '../engine/types.ts';
 import type { CrmSettings } from '../settings/settings-schema.ts';
 
 export interface ContactReader {
@@ -11,6 +11,11 @@ export interface ContactReader {
    * suppression matches we hold; null when HubSpot does not know the contact (deleted, never existed).
    */
   readFacts(portalId: number, contactId: string): Promise<ContactFacts | null>;
+}
+
+/** The pipeline's last verdict for a contact, used when HubSpot cannot be read right now (rate limit, outage). */
+export interface StoredVerdicts {
+  get(portalId: number, contactId: string): Promise<{ verdict: Verdict; consents: ConsentRecord[]; objections: ObjectionRecord[] } | null>;
 }
 
 export interface ConsentStore {
@@ -88,6 +93,8 @@ export interface CrmBackendDeps {
   now?: () => Date;
   installations: Installations;
   contacts: ContactReader;
+  /** Fallback when `contacts` fails; absent means no fallback. */
+  stored?: StoredVerdicts;
   evaluate: (facts: ContactFacts, options: { at: Date; settings?: PortalSettings }) => Verdict;
   settings: SettingsStore;
   consents: ConsentStore;

@@ -28,6 +28,14 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
     publicBaseUrl: config.publicBaseUrl,
     installations: { isActive: (p) => installations.isActive(p) },
     contacts: { readFacts: (p, c) => pipeline.readFacts(p, c) },
+    stored: {
+      async get(p, c) {
+        const state = await states.get(p, c);
+        if (!state?.verdict) return null;
+        const [consents, objections] = await Promise.all([evidence.listConsents(p, c), evidence.listObjections(p, c)]);
+        return { verdict: state.verdict, consents, objections };
+      },
+    },
     evaluate: evaluateContact,
     settings: createSettingsStore(db, installations),
     consents: { addConsent: (p, c, consent) => evidence.addConsent(p, c, consent) },

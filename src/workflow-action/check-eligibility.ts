@@ -34,7 +34,25 @@ export async function checkEligibility(deps: CrmBackendDeps, request: ActionRequ
       },
     };
   }
-  const judged = await judgeContactNow(deps, request.origin.portalId, String(request.object.objectId));
+  const portalId = request.origin.portalId;
+  const contactId = String(request.object.objectId);
+  let judged: Awaited<ReturnType<typeof judgeContactNow>>;
+  try {
+    judged = await judgeContactNow(deps, portalId, contactId);
+  } catch (error) {
+    // HubSpot unreachable: a stored "blocked" is safe to answer now; a stored "eligible" is not (it may have
+    // changed since), so that case fails for HubSpot to retry.
+    const stored = await deps.stored?.get(portalId, contactId).catch(() => null);
+    const v = stored?.verdict.channels[channel as (typeof CHANNELS)[number]];
+    if (!stored || !v || v.allowed) throw error;
+    const first = v.reasons[0];
+    return {
+      outputFields: {
+        eligible: false, blocker: v.blocker ?? 'forbidden', expiry_date: stored.verdict.retention.expiresAt.slice(0, 10), hs_execution_state: 'SUCCESS',
+        reason: `${first ? `${first.text} (${first.citation})` : 'Not allowed'} [last stored verdict]`,
+      },
+    };
+  }
   if (!judged) {
     return {
       outputFields: {

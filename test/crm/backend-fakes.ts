@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { evaluateContact } from '../../src/engine/index.ts';
-import type { ContactFacts, ObjectionChannel } from '../../src/engine/types.ts';
+import type { ContactFacts, ObjectionChannel, Verdict } from '../../src/engine/types.ts';
 import { signHubSpotV2, signHubSpotV3 } from '../../src/hubspot/signature.ts';
 import { createCardRouter } from '../../src/card/card-router.ts';
 import { ErasureRefusedError, type CrmBackendDeps, type LedgerEntryInput } from '../../src/card/ports.ts';
@@ -38,12 +38,15 @@ export interface World {
   erased: Array<{ portalId: number; contactId: string; actor: string }>;
   exports: Array<{ portalId: number; contactId: string; actor: string }>;
   failures: { contacts?: Error; erase?: Error };
+  /** The pipeline's stored verdicts (fallback when contact reads fail). */
+  stored: Map<string, Verdict>;
 }
 
 export function createWorld(): World {
   const contacts = new Map<string, ContactFacts>();
   const settings = new Map<number, CrmSettings>();
-  const w: World = { deps: undefined as unknown as CrmBackendDeps, contacts, settings, ledger: [], objections: [], judged: [], erased: [], exports: [], failures: {} };
+  const stored = new Map<string, Verdict>();
+  const w: World = { deps: undefined as unknown as CrmBackendDeps, contacts, settings, ledger: [], objections: [], judged: [], erased: [], exports: [], failures: {}, stored };
   const key = (p: number, c: string) => `${p}:${c}`;
   w.deps = {
     clientSecret: SECRET,
@@ -55,6 +58,12 @@ export function createWorld(): World {
         if (w.failures.contacts) throw w.failures.contacts;
         const f = contacts.get(key(p, c));
         return f ? structuredClone(f) : null;
+      },
+    },
+    stored: {
+      get: async (p, c) => {
+        const verdict = stored.get(key(p, c));
+        return verdict ? { verdict, consents: [], objections: [] } : null;
       },
     },
     evaluate: evaluateContact,

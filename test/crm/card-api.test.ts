@@ -1,8 +1,9 @@
 // The card and settings endpoints behind hubspot.fetch: each one valid, forged, stale and from another portal;
 // portal isolation; and what each action does.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { evaluateContact } from '../../src/engine/index.ts';
 import {
-  ErasureRefusedError, NOW, PORTAL_A, PORTAL_B, UNINSTALLED, createWorld, hubspotFetch, startServer, type World,
+  ErasureRefusedError, b2bContact, NOW, PORTAL_A, PORTAL_B, UNINSTALLED, createWorld, hubspotFetch, startServer, type World,
 } from './backend-fakes.ts';
 
 let world: World;
@@ -13,7 +14,7 @@ beforeEach(() => {
   const fresh = createWorld();
   world.contacts.clear(); for (const [k, v] of fresh.contacts) world.contacts.set(k, v);
   world.settings.clear(); world.ledger.length = 0; world.objections.length = 0; world.judged.length = 0;
-  world.erased.length = 0; world.exports.length = 0; world.failures = {};
+  world.erased.length = 0; world.exports.length = 0; world.failures = {}; world.stored.clear();
 });
 
 const VALID_SETTINGS = {
@@ -111,6 +112,16 @@ describe('card view', () => {
   it('rejects a contact id that is not a HubSpot record id', async () => {
     const res = await hubspotFetch(server, 'GET', `/api/portals/${PORTAL_A}/contacts/abc/card${q(PORTAL_A)}`);
     expect(res.status).toBe(400);
+  });
+
+  it('serves the stored verdict, marked as such, when HubSpot cannot be read', async () => {
+    world.stored.set(`${PORTAL_A}:1001`, evaluateContact(b2bContact('1001'), { at: NOW }));
+    world.failures.contacts = new Error('429 rate limited');
+    const res = await hubspotFetch(server, 'GET', `/api/portals/${PORTAL_A}/contacts/1001/card${q(PORTAL_A)}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ contactId: '1001', judged: true, freshness: 'stored', status: 'compliant' });
+    const live = await (async () => { world.failures = {}; return hubspotFetch(server, 'GET', `/api/portals/${PORTAL_A}/contacts/1001/card${q(PORTAL_A)}`); })();
+    expect(live.body.freshness).toBe('live');
   });
 
   it('answers 503 when a store fails, so hubspot.fetch retries', async () => {

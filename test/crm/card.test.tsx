@@ -74,6 +74,21 @@ describe('compliance card', () => {
     expect(r.findByTestId(Button, 'action-consent').text).toBe('Enregistrer un consentement');
   });
 
+  it('warns when the verdict is the stored one because HubSpot cannot be read', async () => {
+    hubspotFetch.mockImplementation(() => ok(cardFixture({ freshness: 'stored' })));
+    const r = setup();
+    await ready(r);
+    expect(r.findByTestId(Alert, 'card-stored').props.title).toContain('last verdict');
+    expect(r.findByTestId(StatusTag, 'status-tag')).toBeDefined();
+  });
+
+  it('shows no stale warning for a live verdict', async () => {
+    hubspotFetch.mockImplementation(() => ok(cardFixture()));
+    const r = setup();
+    await ready(r);
+    expect(r.maybeFindByTestId(Alert, 'card-stored')).toBeNull();
+  });
+
   it('shows "no consent on file" and a notice already sent', async () => {
     hubspotFetch.mockImplementation(() => ok(cardFixture({ consents: [], objections: [], notice: { due: false, sentAt: '2025-06-20' }, status: 'compliant' })));
     const r = setup();

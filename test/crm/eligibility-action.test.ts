@@ -1,13 +1,14 @@
 // POST /actions/eligibility as HubSpot calls it from a workflow: signatures (v2, and v3 when present), eligible,
 // blocked and unknown contacts, bad input, and temporary failures that HubSpot must retry.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NOW, PORTAL_A, PORTAL_B, UNINSTALLED, actionCall, createWorld, startServer, type World } from './backend-fakes.ts';
+import { evaluateContact } from '../../src/engine/index.ts';
+import { NOW, PORTAL_A, b2bContact, b2cContact, PORTAL_B, UNINSTALLED, actionCall, createWorld, startServer, type World } from './backend-fakes.ts';
 
 let world: World;
 let server: { url: string; close: () => Promise<void> };
 beforeAll(async () => { world = createWorld(); server = await startServer(world.deps); });
 afterAll(async () => { await server.close(); });
-beforeEach(() => { world.failures = {}; });
+beforeEach(() => { world.failures = {}; world.stored.clear(); });
 
 const payload = (portalId: number, objectId: number | string, channel: unknown = 'email') => ({
   callbackId: 'ap-123-456', origin: { portalId, actionDefinitionId: 77, actionDefinitionVersion: 1 },
@@ -70,6 +71,18 @@ describe('eligibility workflow action', () => {
     const res = await actionCall(server, { origin: { portalId: PORTAL_A }, object: { objectId: 1 } });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('bad_request');
+  });
+
+  it('answers blocked from the stored verdict when HubSpot cannot be read, but never eligible', async () => {
+    world.stored.set(`${PORTAL_A}:1002`, evaluateContact(b2cContact('1002'), { at: NOW }));
+    world.stored.set(`${PORTAL_A}:1001`, evaluateContact(b2bContact('1001'), { at: NOW }));
+    world.failures.contacts = new Error('HubSpot 502');
+    const blocked = await actionCall(server, payload(PORTAL_A, 1002, 'sms'));
+    expect(blocked.status).toBe(200);
+    expect(blocked.body.outputFields).toMatchObject({ eligible: false, blocker: 'needs_consent', hs_execution_state: 'SUCCESS' });
+    expect(blocked.body.outputFields.reason).toContain('[last stored verdict]');
+    const eligible = await actionCall(server, payload(PORTAL_A, 1001, 'email'));
+    expect(eligible.status).toBe(503);
   });
 
   it('answers 503 with Retry-After on a temporary failure, so HubSpot retries', async () => {

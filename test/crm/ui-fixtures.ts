@@ -29,6 +29,7 @@ export function cardFixture(overrides: Partial<CardView> = {}): CardView {
     notice: { due: true, sentAt: null },
     evaluatedAt: '2026-11-23T08:00:00.000Z',
     rulesVersion: '2026.11.1',
+    freshness: 'live',
     ...overrides,
   };
 }

@@ -37,6 +37,7 @@ export interface CardView {
   notice: { due: boolean; sentAt: string | null };
   evaluatedAt: string;
   rulesVersion: string;
+  freshness: 'live' | 'stored';
 }
 export interface CardNotJudged { contactId: string; judged: false }
 export type CardResponse = CardView | CardNotJudged;

@@ -1,5 +1,5 @@
 // The contact card: loading, error (with retry), not-judged (empty) and verdict states.
-import { Button, Divider, EmptyState, ErrorState, Flex, LoadingSpinner, Text, useExtensionContext } from '@hubspot/ui-extensions';
+import { Alert, Button, Divider, EmptyState, ErrorState, Flex, LoadingSpinner, Text, useExtensionContext } from '@hubspot/ui-extensions';
 import { api } from '../../shared/api.ts';
 import { langFromLocale, translate } from '../../shared/i18n.ts';
 import { useCardData } from '../hooks/useCardData.ts';
@@ -37,6 +37,7 @@ export function ComplianceCardView() {
   }
   return (
     <Flex direction="column" gap="medium">
+      {card.freshness === 'stored' ? <Alert testId="card-stored" variant="warning" title={translate(lang, 'card.stored')}>{''}</Alert> : null}
       <VerdictSummary card={card} lang={lang} />
       <Divider />
       <RecordDetails card={card} lang={lang} />
