@@ -77,7 +77,11 @@ export async function startApp(config: Config, overrides: StartOverrides = {}): 
     hubspotClientSecret: config.hubspotClientSecret, installations, redis, fetch: overrides.fetch,
   });
   const bootstrapper = new AccountBootstrapper({ clients, installations });
-  const states = new OAuthStateIssuer({ clientSecret: config.hubspotClientSecret, store: new OAuthStateStore({ db }) });
+  const stateStore = new OAuthStateStore({ db });
+  const states = new OAuthStateIssuer({ clientSecret: config.hubspotClientSecret, store: stateStore });
+  const purge = setInterval(() => { stateStore.purgeExpired().catch(() => 0); }, 3600_000);
+  purge.unref();
+  stopSteps.push(async () => clearInterval(purge));
   const manifest = loadAppManifest();
   const pipeline = overrides.pipeline === false ? null
     : createAppPipeline({ config, db, redis, installations, clients, bootstrapper, ...overrides.pipeline });

@@ -102,7 +102,7 @@ describe('Db on PGlite', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // initialising PGlite on disk twice is slow on a loaded machine
 });
 
 describe('migration files', () => {
