@@ -24,7 +24,7 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
-  /** Status to answer for the next calls, in order; 200 once exhausted. */
+  /** Status to answer for the next calls, in order (0: never answer); 200 once exhausted. */
   respondWith: number[];
   close(): Promise<void>;
 }
@@ -45,6 +45,7 @@ export async function startReceiver(path = '/webhooks/hubspot'): Promise<Receive
       }
       received.push({ headers: req.headers, rawBody, body, url: req.url ?? '' });
       const status = respondWith.shift() ?? 200;
+      if (status === 0) return; // hang: the sender has to time out
       res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{}' : '{"error":"nope"}');
     });
   });

@@ -111,6 +111,15 @@ describe('stand-in webhooks', () => {
     }
   });
 
+  it('retries a batch the app did not answer in time', async () => {
+    standIn.configureWebhooks({ timeoutMs: 150 });
+    receiver.respondWith.push(0);
+    standIn.createContact(portalId, { firstname: 'Slow' });
+    await standIn.flushWebhooks();
+    expect(receiver.received.map((r) => (r.body as Event[])[0]?.attemptNumber)).toEqual([0, 1]);
+    expect(standIn.failedWebhooks()).toHaveLength(0);
+  });
+
   it('gives up after maxAttempts and records the failure', async () => {
     standIn.configureWebhooks({ maxAttempts: 3 });
     receiver.respondWith.push(500, 500, 500, 500);
