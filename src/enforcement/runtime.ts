@@ -31,6 +31,8 @@ export interface EnforcementRuntimeOptions {
   /** Search pages per portal per tick for the sequence poll and the retention sweep. */
   pollPages?: number;
   retentionPagesPerTick?: number;
+  /** Called after each scheduled tick (monitoring, tests). */
+  onTick?: (report: TickReport) => void;
 }
 
 export interface TickReport {
@@ -172,6 +174,7 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
           try {
             const r = await tick();
             if (r.detections || r.blockedFromPoll || r.errors) log.info({ slot, ...r }, 'enforcement tick');
+            options.onTick?.(r);
           } finally {
             const next = Math.floor(Date.now() / tickMs) + 1;
             await q.enqueue(tickJob, { slot: next }, { jobId: `enforcement-tick-${next}`, delayMs: Math.max(0, next * tickMs - Date.now()) });

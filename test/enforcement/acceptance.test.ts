@@ -1,5 +1,6 @@
 // Acceptance, end to end: the app in-process (startApp, OAuth install, webhook pipeline) against the HubSpot
 // stand-in, with enforcement attached.
+import './support/quiet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnforcementTestDb, type TestDb } from './support/db.ts';
 import { startHarness, waitFor, type Harness } from './support/app-harness.ts';

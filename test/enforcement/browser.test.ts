@@ -1,6 +1,7 @@
 // A real browser (Debian's Chromium driven by playwright-core): a person opens their preference link, objects to
 // email, sees the confirmation, and the contact is blocked in the stand-in. Under CI=true a missing Chromium is a
 // failure, never a skip.
+import './support/quiet.ts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
