@@ -46,6 +46,7 @@ describe('settings page', () => {
     expect(r.findByTestId(Select, 'expiry-action').props.value).toBe('notify');
     expect(r.findByTestId(Select, 'sequence-blocking').props.value).toBe('enforce');
     expect(r.findByTestId(Checkbox, 'preference-centre').props.checked).toBe(true);
+    expect(r.findByTestId(Text, 'preference-link').text).toContain('https://api.prospect-guard.app/p/');
     expect(r.maybeFindByTestId(Alert, 'settings-not-configured')).toBeNull();
     expect(primaries(r)).toHaveLength(1);
   });

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Alert, Button, Checkbox, Divider, Flex, Form, Input, NumberInput, Select, Text, TextArea } from '@hubspot/ui-extensions';
 import { translate, type Lang } from '../../shared/i18n.ts';
 import { JURISDICTIONS, type CrmSettings, type ExpiryAction, type Jurisdiction, type SequenceBlocking } from '../../shared/types.ts';
+import { BACKEND_BASE_URL } from '../../shared/app-config.generated.ts';
 import type { SaveOutcome } from '../hooks/useSettings.ts';
 import { normaliseSettings, parseRoles, validateSettings, type FieldErrors } from '../utils/validate.ts';
 
@@ -69,6 +70,7 @@ export function SettingsForm({ lang, initial, save, onSubmit }: {
           onChange={(checked) => set({ preferenceCentreEnabled: checked })}>
           {translate(lang, 'settings.preferenceCentreEnabled')}
         </Checkbox>
+        <Text testId="preference-link" variant="microcopy">{translate(lang, 'settings.preferenceLink', { url: `${BACKEND_BASE_URL}/p/…` })}</Text>
         {Object.keys(shown).length > 0 ? (
           <Alert testId="settings-invalid" variant="error" title={translate(lang, 'settings.invalid')}>
             {save.kind === 'failed' && !save.error.fields ? save.error.message : Object.values(shown)[0] ?? ''}
