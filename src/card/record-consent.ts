@@ -30,7 +30,9 @@ export const RecordConsentBody = z.object({
   channel: z.enum(CHANNELS),
   method: z.enum(CONSENT_METHODS),
   givenAt: z.string().regex(ISO_DATE, 'expected YYYY-MM-DD'),
-  proofRef: z.string().trim().min(1, 'a proof reference is required').max(200, 'at most 200 characters'),
+  // The proof reference goes to the evidence ledger, which holds no email address in clear.
+  proofRef: z.string().trim().min(1, 'a proof reference is required').max(200, 'at most 200 characters')
+    .refine((v) => !/[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/.test(v), 'must not contain an email address (use a form, recording or token id)'),
 }).strict();
 
 export type RecordConsentResult =

@@ -162,6 +162,7 @@ describe('card actions', () => {
     [{ channel: 'email', method: 'double_opt_in', givenAt: '20/11/2026', proofRef: 'X' }, 'YYYY-MM-DD'],
     [{ channel: 'email', method: 'double_opt_in', givenAt: '2026-11-20', proofRef: '  ' }, 'proof'],
     [{ channel: 'carrier_pigeon', method: 'double_opt_in', givenAt: '2026-11-20', proofRef: 'X' }, 'channel'],
+    [{ channel: 'email', method: 'double_opt_in', givenAt: '2026-11-20', proofRef: 'DOI for jean@gmail.com' }, 'email address'],
   ])('refuses a bad consent %#', async (body, hint) => {
     const res = await post('1002', 'consents', body);
     expect(res.status).toBe(422);
