@@ -4,7 +4,7 @@ import type { Request, Response, Router } from 'express';
 import express from 'express';
 import { ApiError, notFound, validationError } from './errors.ts';
 import { FIELD_TYPES, PROPERTY_TYPES, type PropertyDefinition, type PropertyGroup, type PropertyOption, type PropertyType } from './properties.ts';
-import type { Account, ChangeSource, ContactRecord, SearchRequest, StandInState } from './state.ts';
+import { lowerBound, type Account, type ChangeSource, type ContactRecord, type SearchRequest, type StandInState } from './state.ts';
 
 export const CONTACT_PREFIXES = ['/crm/v3/objects/contacts', '/crm/objects/2026-03/contacts', '/crm/v3/objects/0-1'];
 const PROPERTY_PREFIXES = ['/crm/v3/properties/:objectType', '/crm/properties/2026-03/:objectType'];
@@ -205,8 +205,8 @@ export function crmRouter(state: StandInState, source: () => ChangeSource): Rout
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError('limit must be between 1 and 100');
       const after = req.query.after === undefined ? 0 : Number(req.query.after);
       const properties = listParam(req.query.properties);
-      let start = 0;
-      while (start < account.order.length && (account.order[start] ?? 0) < after) start++;
+      if (!Number.isFinite(after)) throw validationError(`Invalid after: ${String(req.query.after)}`);
+      const start = lowerBound(account.order, after);
       const slice = account.order.slice(start, start + limit);
       const results = slice.map((n) => state.view(account.contacts.get(String(n)) as ContactRecord, properties));
       const json: Record<string, unknown> = { results };

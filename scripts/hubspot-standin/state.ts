@@ -161,7 +161,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-function lowerBound(arr: number[], value: number): number {
+/** First index whose value is >= `value` in an ascending array. */
+export function lowerBound(arr: number[], value: number): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {

@@ -216,6 +216,18 @@ describe('stand-in with @hubspot/api-client', () => {
     expect(await res.json()).toMatchObject({ portalId, timeZone: 'Europe/Paris' });
   });
 
+  it('pages through all contacts with the list endpoint', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await client.crm.contacts.basicApi.getPage(100, after, ['email']);
+      seen.push(...page.results.map((r) => r.id));
+      after = page.paging?.next?.after;
+      if (!after) break;
+    }
+    expect(seen).toEqual(standIn.contactIds(portalId));
+  });
+
   it('serves the date-versioned 2026-03 contact paths too', async () => {
     const res = await client.apiRequest({ method: 'GET', path: `/crm/objects/2026-03/contacts/${ids[60] as string}?properties=email` });
     expect(res.status).toBe(200);
