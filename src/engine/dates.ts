@@ -60,6 +60,16 @@ export function toEpochMs(iso: string): number {
     if (y < 0 || m < 0 || d < 0 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45 || !validDay(y, m, d)) return Number.NaN;
     return daysFromCivil(y, m, d) * DAY_MS;
   }
+  if (iso.length === 20 && iso.charCodeAt(10) === 84 && iso.charCodeAt(19) === 90) {
+    // Fast path for YYYY-MM-DDTHH:MM:SSZ, the usual machine form.
+    const y = digits(iso, 0, 4), mo = digits(iso, 5, 2), d = digits(iso, 8, 2);
+    const h = digits(iso, 11, 2), mi = digits(iso, 14, 2), se = digits(iso, 17, 2);
+    if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && se >= 0 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45
+      && iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58) {
+      if (!validDay(y, mo, d) || h > 23 || mi > 59 || se > 59) return Number.NaN;
+      return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000;
+    }
+  }
   const m = DATE_TIME.exec(iso);
   if (m === null) return Number.NaN;
   const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]), h = Number(m[4]), mi = Number(m[5]);

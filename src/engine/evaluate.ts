@@ -49,9 +49,14 @@ const COUNTRY_NAMES: Record<string, string> = {
   SPAIN: 'ES', 'ESPAÑA': 'ES', ESPANA: 'ES', ESPAGNE: 'ES', ITALY: 'IT', ITALIA: 'IT', ITALIE: 'IT',
 };
 
+function isUpperAscii(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
 /** ISO alpha-2 from a country field: codes pass through (UK -> GB), a few common names are mapped. */
 export function normaliseCountry(raw: string | null | undefined): string | null {
   if (raw == null) return null;
+  if (raw.length === 2 && isUpperAscii(raw.charCodeAt(0)) && isUpperAscii(raw.charCodeAt(1))) return raw === 'UK' ? 'GB' : raw;
   const s = raw.trim().toUpperCase();
   if (s === '') return null;
   return COUNTRY_NAMES[s] ?? s;

@@ -5,27 +5,26 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-function loadList(file: string): Set<string> {
+export type MailDomainKind = 'free' | 'disposable' | 'other';
+
+/** One map for both lists (a single lookup per domain label); disposable wins over free. */
+const DOMAINS = new Map<string, MailDomainKind>();
+function load(file: string, kind: MailDomainKind): void {
   const text = readFileSync(require.resolve(`freemail/data/${file}`), 'utf8');
-  const set = new Set<string>();
   for (const line of text.split('\n')) {
     const d = line.trim().toLowerCase();
-    if (d !== '' && !d.startsWith('#')) set.add(d);
+    if (d !== '' && !d.startsWith('#')) DOMAINS.set(d, kind);
   }
-  return set;
 }
-
-const DISPOSABLE = loadList('disposable.txt');
-const FREE = loadList('free.txt');
-
-export type MailDomainKind = 'free' | 'disposable' | 'other';
+load('free.txt', 'free');
+load('disposable.txt', 'disposable');
 
 /** Classifies a lower-case domain, also matching its parent domains (mail.orange.fr -> orange.fr). */
 export function classifyMailDomain(domain: string): MailDomainKind {
   let d = domain;
   for (;;) {
-    if (DISPOSABLE.has(d)) return 'disposable';
-    if (FREE.has(d)) return 'free';
+    const kind = DOMAINS.get(d);
+    if (kind !== undefined) return kind;
     const dot = d.indexOf('.');
     if (dot < 0 || d.indexOf('.', dot + 1) < 0) return 'other';
     d = d.slice(dot + 1);

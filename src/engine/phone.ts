@@ -13,7 +13,9 @@ export interface NormalisedPhone {
 }
 
 const CACHE_LIMIT = 20_000;
-const cache = new Map<string, Readonly<NormalisedPhone>>();
+// Keyed by default country, then by the raw text: no key string is built per lookup.
+const cache = new Map<string, Map<string, Readonly<NormalisedPhone>>>();
+let cached = 0;
 
 function compute(raw: string, defaultCountry: string): NormalisedPhone {
   const input = raw;
@@ -35,14 +37,22 @@ function compute(raw: string, defaultCountry: string): NormalisedPhone {
 
 /** Normalises a raw number; `defaultCountry` (ISO alpha-2) reads national formats such as `06 12 34 56 78`. */
 export function normalisePhone(raw: string, defaultCountry: string): NormalisedPhone {
-  const key = `${defaultCountry}\u0000${raw}`;
-  const hit = cache.get(key);
+  let byRaw = cache.get(defaultCountry);
+  if (byRaw === undefined) {
+    byRaw = new Map();
+    cache.set(defaultCountry, byRaw);
+  }
+  const hit = byRaw.get(raw);
   if (hit !== undefined) return hit;
   const result = Object.freeze(compute(raw, defaultCountry));
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next();
-    if (oldest.done !== true) cache.delete(oldest.value);
+  if (cached >= CACHE_LIMIT) {
+    // Bounded memory: start again rather than track recency (a list rarely repeats a number far apart).
+    cache.clear();
+    cached = 0;
+    byRaw = new Map();
+    cache.set(defaultCountry, byRaw);
   }
-  cache.set(key, result);
+  byRaw.set(raw, result);
+  cached++;
   return result;
 }

@@ -68,3 +68,16 @@ describe('parseContactFacts', () => {
     expect(parseContactFacts([1])).toEqual({ ok: false, id: null, error: 'contact: expected an object' });
   });
 });
+
+describe('parseContactFacts output shape', () => {
+  it('gives every contact the same keys in the same order, whatever the input carried', () => {
+    const a = parseContactFacts({ id: 'a' });
+    const b = parseContactFacts({ lastEmailOpenAt: '2026-01-01', email: 'x@y.fr', id: 'b', source: { kind: 'web_form' } });
+    const c = parseContactFacts({ id: 'c', isProfessional: 'yes', source: { collectedAt: '2026-01-01', kind: 'scraped' } });
+    if (!a.ok || !b.ok || !c.ok) throw new Error('parse failed');
+    expect(Object.keys(b.facts)).toEqual(Object.keys(a.facts));
+    expect(Object.keys(c.facts)).toEqual(Object.keys(a.facts));
+    expect(Object.keys(b.facts.source!)).toEqual(Object.keys(c.facts.source!));
+    expect(JSON.parse(JSON.stringify(a.facts))).toEqual({ id: 'a' });
+  });
+});
