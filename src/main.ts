@@ -33,6 +33,8 @@ export interface StartOverrides {
   /** Retry pending bootstraps on a timer (default true; tests turn it off to drive it by hand). */
   bootstrapRetryMs?: number | false;
   fetch?: typeof fetch;
+  /** OAuth install attempts allowed per client IP per minute (default 30). */
+  installAttemptsPerMinute?: number;
   /** Webhook pipeline options (pipeline-owned); false: no pipeline. `consume: false`: enqueue only, no workers here. */
   pipeline?: (Partial<Omit<AppPipelineOptions, 'config' | 'db' | 'redis' | 'installations' | 'clients' | 'bootstrapper'>> & { consume?: boolean }) | false;
 }
@@ -92,6 +94,7 @@ export async function startApp(config: Config, overrides: StartOverrides = {}): 
     config, db, installations, clients, states, bootstrapper,
     scopes: { required: manifest.auth.requiredScopes, optional: manifest.auth.optionalScopes },
     routers: [...(pipeline ? [pipeline.router] : []), ...(overrides.routers ?? [])], fetch: overrides.fetch,
+    installAttemptsPerMinute: overrides.installAttemptsPerMinute,
   });
 
   if (overrides.bootstrapRetryMs !== false) {

@@ -1,7 +1,8 @@
 // The install flow: GET /oauth/install sends the browser to HubSpot's consent page; GET /oauth/callback checks the
 // state, exchanges the code, stores the installation (tokens sealed) and prepares the account. Every failure
 // answers a plain page saying what happened and what to do; nothing is stored unless the exchange succeeded.
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { InstallationStore } from '../storage/installations.ts';
 import type { Db } from '../storage/db.ts';
 import type { OAuthStateIssuer, StateCheck } from './state.ts';
@@ -25,6 +26,8 @@ export interface OAuthRouterDeps {
   bootstrapper: AccountBootstrapper;
   fetch?: typeof fetch;
   now?: () => Date;
+  /** Install attempts allowed per client IP per minute (each writes a state row); default 30. */
+  attemptsPerMinute?: number;
 }
 
 export const CALLBACK_PATH = '/oauth/callback';
@@ -61,13 +64,25 @@ export function createOAuthRouter(deps: OAuthRouterDeps): express.Router {
     clientSecret: deps.config.hubspotClientSecret, fetch: deps.fetch,
   };
   const now = deps.now ?? (() => new Date());
+  // Both endpoints are public and write to the database: bound what one client can make us store.
+  const limiter = new RateLimiterMemory({ points: deps.attemptsPerMinute ?? 30, duration: 60 });
+  const throttle = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await limiter.consume(req.ip ?? 'unknown');
+      next();
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      res.set('retry-after', String(Math.ceil(err.msBeforeNext / 1000)));
+      page(res, 429, 'Too many attempts', ['Too many installation attempts from this address. Please wait a minute and try again.'], 'warn', false);
+    }
+  };
 
-  router.get('/oauth/install', async (_req: Request, res: Response) => {
+  router.get('/oauth/install', throttle, async (_req: Request, res: Response) => {
     const state = await deps.states.issue();
     res.set('cache-control', 'no-store').redirect(302, authorizeUrl(deps, state));
   });
 
-  router.get(CALLBACK_PATH, async (req: Request, res: Response) => {
+  router.get(CALLBACK_PATH, throttle, async (req: Request, res: Response) => {
     const q = req.query;
     const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
     if (one(q.error)) {

@@ -24,6 +24,8 @@ export interface HttpDeps {
   /** Routers of the other parts, mounted after OAuth and before the error handler. */
   routers?: express.Router[];
   fetch?: typeof fetch;
+  /** Install attempts per client IP per minute (default 30). */
+  installAttemptsPerMinute?: number;
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -53,7 +55,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   app.use(createOAuthRouter({
     config: deps.config, scopes: deps.scopes, db: deps.db, installations: deps.installations, states: deps.states,
-    bootstrapper: deps.bootstrapper, fetch: deps.fetch,
+    bootstrapper: deps.bootstrapper, fetch: deps.fetch, attemptsPerMinute: deps.installAttemptsPerMinute,
   }));
   // Other parts mount here, one line each (webhooks at /webhooks/hubspot, card and settings under
   // /api/portals/:portalId/..., workflow action at /actions/eligibility, preference centre at /p/...).

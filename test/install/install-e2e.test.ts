@@ -34,7 +34,8 @@ async function bootApp(standIn: StandIn, db: TestDb, secret = CLIENT_SECRET): Pr
     HUBSPOT_CLIENT_SECRET: secret, HUBSPOT_API_BASE_URL: standIn.url, HUBSPOT_AUTHORIZE_URL: standIn.authorizeUrl,
     LOG_LEVEL: 'silent',
   });
-  return startApp(config, { db, tokenKeys: generateTokenKeyRing(), redis: null, bootstrapRetryMs: false });
+  return startApp(config, { db, tokenKeys: generateTokenKeyRing(), redis: null, bootstrapRetryMs: false, pipeline: false,
+    installAttemptsPerMinute: 1000 });
 }
 
 /** Follows the install redirects by hand: our /oauth/install -> HubSpot authorize -> our callback. */

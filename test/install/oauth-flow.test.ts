@@ -24,7 +24,8 @@ beforeAll(async () => {
     HUBSPOT_API_BASE_URL: API, HUBSPOT_AUTHORIZE_URL: 'https://app.hubspot.test/oauth/authorize',
     HUBSPOT_CLIENT_ID: 'flow-client', HUBSPOT_CLIENT_SECRET: SECRET, PUBLIC_BASE_URL: 'https://pg.example', LOG_LEVEL: 'silent',
   });
-  app = await startApp(config, { db, tokenKeys: generateTokenKeyRing(), listen: 0, redis: null, bootstrapRetryMs: false });
+  app = await startApp(config, { db, tokenKeys: generateTokenKeyRing(), listen: 0, redis: null, bootstrapRetryMs: false, pipeline: false,
+    installAttemptsPerMinute: 1000 });
 });
 afterAll(async () => {
   await app?.stop();
@@ -198,5 +199,20 @@ describe('GET /oauth/callback', () => {
     const nf = await fetch(`${app.url}/nothing/here`);
     expect(nf.status).toBe(404);
     expect(await nf.json()).toEqual({ error: { code: 'not_found', message: 'no route for GET /nothing/here' } });
+  });
+
+  it('throttles install attempts per client address', async () => {
+    const small = await startApp(app.config, { db, tokenKeys: generateTokenKeyRing(), listen: 0, redis: null,
+      bootstrapRetryMs: false, pipeline: false, installAttemptsPerMinute: 2 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${small.url}/oauth/install`, { redirect: 'manual' })).status);
+      expect(statuses).toEqual([302, 302, 429]);
+      const limited = await fetch(`${small.url}/oauth/callback?code=x&state=y`, { redirect: 'manual' });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await small.stop();
+    }
   });
 });
