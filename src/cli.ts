@@ -25,6 +25,21 @@ export const COMMANDS: CliCommand[] = [
     // under ~180 MB for the same speed (the live set is ~35 MB).
     v8Flags: ['--max-semi-space-size=4', '--max-old-space-size=192'],
   },
+  {
+    words: ['ledger', 'verify'],
+    summary: 'check that a portal\'s evidence ledger hash chain is intact (exit 1 when it is not)',
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['verify', ...argv]),
+  },
+  {
+    words: ['ledger', 'export'],
+    summary: 'export a portal\'s (or one contact\'s) evidence ledger for an audit, as JSON or an HTML report',
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['export', ...argv]),
+  },
+  {
+    words: ['suppression', 'import'],
+    summary: 'import an opt-out file or a do-not-call registry extract into a portal\'s hashed suppression list',
+    run: async (argv) => (await import('./enforcement/import-command.ts')).runSuppressionImportCommand(argv),
+  },
 ];
 
 export const USAGE_EXIT = 2;

@@ -35,8 +35,11 @@ export function createFetchRequester(options: {
   retries?: number;
   fetchImpl?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** A call unanswered after this long is abandoned and retried like a 5xx (default 10 s). */
+  timeoutMs?: number;
 }): HubSpotRequester {
   const doFetch = options.fetchImpl ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retries = options.retries ?? 4;
   return async (portalId, request) => {
@@ -44,15 +47,23 @@ export function createFetchRequester(options: {
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     for (let attempt = 0; ; attempt += 1) {
       const token = await options.accessToken(portalId);
-      const res = await doFetch(url, {
-        method: request.method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-      });
+      let res: Response;
+      try {
+        res = await doFetch(url, {
+          method: request.method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        // Without a deadline a request HubSpot never answers would hold the caller (a person's page) for minutes.
+        if ((err as Error).name === 'TimeoutError' && attempt < retries) continue;
+        throw err;
+      }
       const text = await res.text();
       let body: unknown = null;
       if (text) {

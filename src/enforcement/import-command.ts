@@ -4,7 +4,6 @@
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from '../storage/db.ts';
-import { migrate, openDb } from '../storage/db.ts';
 import { createEvidenceLedger } from '../ledger/ledger.ts';
 import { IMPORT_SOURCES, importSuppressionFile, openImportFile } from './suppression-import.ts';
 
@@ -13,6 +12,10 @@ const USAGE = `usage: prospect-guard suppression import <file> --portal N --sour
 export async function runSuppressionImportCommand(argv: string[], io: { stdout(t: string): void; stderr(t: string): void; openDb?: () => Promise<Db> } = {
   stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t),
 }): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
   let parsed: ReturnType<typeof parseArgs<{ options: { portal: { type: 'string' }; source: { type: 'string' }; channels: { type: 'string' }; country: { type: 'string' } }; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { portal: { type: 'string' }, source: { type: 'string' }, channels: { type: 'string' }, country: { type: 'string' } } });
@@ -41,13 +44,7 @@ export async function runSuppressionImportCommand(argv: string[], io: { stdout(t
     io.stderr(`cannot read ${file}\n`);
     return 1;
   }
-  const db = io.openDb ? await io.openDb() : await (async () => {
-    const { loadConfig } = await import('../config/config.ts');
-    const config = loadConfig();
-    const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    await migrate(opened);
-    return opened;
-  })();
+  const db = io.openDb ? await io.openDb() : await (await import('./open-db.ts')).openAppDb();
   try {
     const report = await importSuppressionFile({
       db, ledger: createEvidenceLedger(db), portalId, source: values.source, stream: openImportFile(file), fileName: file,

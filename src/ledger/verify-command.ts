@@ -4,7 +4,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from './db.ts';
-import { migrate, openDb } from '../storage/db.ts';
 import { createEvidenceLedger } from './ledger.ts';
 import { exportLedger, renderLedgerHtml } from './export.ts';
 
@@ -15,11 +14,7 @@ export interface LedgerCommandIo {
 }
 
 async function defaultOpenDb(): Promise<Db> {
-  const { loadConfig } = await import('../config/config.ts');
-  const config = loadConfig();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrate(db);
-  return db;
+  return (await import('../enforcement/open-db.ts')).openAppDb();
 }
 
 const USAGE = 'usage: prospect-guard ledger verify --portal N\n       prospect-guard ledger export --portal N [--contact ID] [--format json|html] [--lang en|fr] [--out FILE]\n';
@@ -28,6 +23,10 @@ export async function runLedgerCommand(argv: string[], io: LedgerCommandIo = {
   stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t),
 }): Promise<number> {
   const [sub, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
   let values: { portal?: string; contact?: string; format?: string; lang?: string; out?: string };
   try {
     ({ values } = parseArgs({
