@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { startApp, type RunningApp } from '../src/main.ts';
 import { startStandIn, type StandIn } from './hubspot-standin/index.ts';
 import { log } from '../src/log.ts';
+import type { Db } from '../src/storage/db.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,6 +52,8 @@ export interface DemoStack {
   app: RunningApp;
   portalId: number;
   dataDir: string;
+  /** The environment the app was configured from (a separate worker process reuses it). */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -65,9 +68,16 @@ export async function startDemoStack(options: {
   rateLimits?: { perTenSeconds: number; searchPerSecond: number } | false;
   keyPrefix?: string;
   webhooks?: { duplicateRate?: number; reorder?: boolean; flushIntervalMs?: number };
+  /** Use this database (tests: a schema of their own). */
+  db?: Db;
+  /** false: this process only receives and enqueues; workers run elsewhere (BullMQ). */
+  consume?: boolean;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  clientSecret?: string;
 }): Promise<DemoStack> {
   const clientId = 'demo-client';
-  const clientSecret = randomBytes(18).toString('base64url');
+  const clientSecret = options.clientSecret ?? randomBytes(18).toString('base64url');
   const appId = 424242;
   const port = options.port ?? await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
@@ -89,11 +99,14 @@ export async function startDemoStack(options: {
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   const config = loadConfig(env);
   const app = await startApp(config, {
-    listen: port, bootstrapRetryMs: false,
-    pipeline: { keyPrefix: options.keyPrefix ?? `pg-demo-${randomBytes(4).toString('hex')}`, coalesceWindowMs: 300, sweepIntervalMs: 2000 },
+    listen: port, bootstrapRetryMs: false, db: options.db,
+    pipeline: {
+      keyPrefix: options.keyPrefix ?? `pg-demo-${randomBytes(4).toString('hex')}`, coalesceWindowMs: 300, sweepIntervalMs: 2000,
+      consume: options.consume, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs,
+    },
   });
   return {
-    standIn, app, portalId, dataDir,
+    standIn, app, portalId, dataDir, env,
     async stop() {
       await app.stop();
       await standIn.close();

@@ -197,7 +197,8 @@ function sameValue(name: string, desired: string, current: string | null | undef
   const cur = current ?? '';
   if (DATE_PROPS.has(name)) return (hubSpotDate(cur)?.slice(0, 10) ?? '') === desired;
   if (DATETIME_PROPS.has(name)) return hubSpotDate(cur) === hubSpotDate(desired);
-  if (desired === 'true' || desired === 'false') return (bool(cur) ?? false) === (desired === 'true');
+  // Booleans are written explicitly once (workflows filter on "is false"), then only when they flip.
+  if (desired === 'true' || desired === 'false') return bool(cur) === (desired === 'true');
   return cur.trim() === desired.trim();
 }
 

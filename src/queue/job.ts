@@ -55,9 +55,9 @@ export interface EnqueueOptions {
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   /** Registers a definition; must be called before `start` and before enqueuing that job. */
-  register(def: JobDefinition<never> | JobDefinition<unknown>): void;
+  register<P>(def: JobDefinition<P>): void;
   /** Resolves once the job is stored (Redis) or accepted (in-process). Rejects fast when the store is down. */
-  enqueue<P>(def: JobDefinition<P>, payload: P, options?: EnqueueOptions): Promise<void>;
+  enqueue<P>(def: JobDefinition<P>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<void>;
   /** Starts consuming registered jobs in this process. */
   start(): Promise<void>;
   /** Stops taking jobs and waits for the running ones (they finish, or return to the queue on timeout). */
