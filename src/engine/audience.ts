@@ -17,7 +17,8 @@ const ROLE_LOCAL_PARTS = new Set([
 ]);
 
 export type AudienceSignal =
-  | 'flag' | 'free_mail' | 'disposable_domain' | 'generic_local_part' | 'company_domain' | 'no_email' | 'insufficient_signal';
+  | 'flag' | 'free_mail' | 'disposable_domain' | 'generic_local_part' | 'company_domain' | 'no_email' | 'invalid_email'
+  | 'insufficient_signal';
 
 export interface AudienceResult { audience: Audience; signal: AudienceSignal }
 
@@ -31,6 +32,13 @@ function isRoleLocalPart(local: string): boolean {
   return ROLE_LOCAL_PARTS.has(base);
 }
 
+/** A local part, one @, and a dotted domain without spaces: enough to read a domain, not a full RFC 5322 check. */
+export function isPlausibleEmail(email: string, at = email.lastIndexOf('@')): boolean {
+  if (at <= 0 || email.indexOf('@') !== at) return false;
+  const dot = email.indexOf('.', at + 2);
+  return dot > 0 && dot < email.length - 1 && email.indexOf(' ') < 0;
+}
+
 export function classifyAudience(facts: ContactFacts): AudienceResult {
   const email = facts.email?.trim().toLowerCase() ?? '';
   const at = email.lastIndexOf('@');
@@ -40,7 +48,8 @@ export function classifyAudience(facts: ContactFacts): AudienceResult {
     return { audience: local !== '' && isRoleLocalPart(local) ? 'b2b_generic' : 'b2b_nominative', signal: 'flag' };
   }
   if (facts.isProfessional === false) return { audience: 'b2c', signal: 'flag' };
-  if (domain === '') return { audience: 'unknown', signal: 'no_email' };
+  if (email === '') return { audience: 'unknown', signal: 'no_email' };
+  if (!isPlausibleEmail(email, at)) return { audience: 'unknown', signal: 'invalid_email' };
   const kind = classifyMailDomain(domain);
   if (kind === 'disposable') return { audience: 'b2c', signal: 'disposable_domain' };
   if (kind === 'free') return { audience: 'b2c', signal: 'free_mail' };

@@ -1,11 +1,11 @@
 // The evaluator: one contact, one instant, one verdict. Generic over rule packs (see docs/RULES.md for the
 // numbered algorithm). Pure and deterministic: no clock, no I/O; the instant and settings are inputs.
-import { classifyAudience, normaliseText, type AudienceSignal } from './audience.ts';
+import { classifyAudience, isPlausibleEmail, normaliseText, type AudienceSignal } from './audience.ts';
 import { PREDICATE_BIT } from './conditions.ts';
 import { addMonthUtc, addYearsUtc, DAY_MS, isoDay, optionalEpochMs, toEpochMs, utcDayStart } from './dates.ts';
 import {
   CHANNEL_INDEX, CONSENT_VALID, CONSENT_WITHDRAWN, OBJECTED_ALL, OBJECTED_CHANNEL, RETENTION_EXPIRED, selectPack,
-  VARIANT_INVALID_PHONE, VARIANT_MISSING, VARIANT_PLAIN, type CompiledPack,
+  VARIANT_INVALID, VARIANT_MISSING, VARIANT_PLAIN, type CompiledPack,
 } from './packs.ts';
 import { normalisePhone } from './phone.ts';
 import { REASONS } from './rules/common.ts';
@@ -40,6 +40,7 @@ const AUDIENCE_REASON: Record<AudienceSignal, Reason> = {
   generic_local_part: REASONS.audienceGeneric,
   company_domain: REASONS.audienceCompany,
   no_email: REASONS.audienceUnknown,
+  invalid_email: REASONS.audienceUnknown,
   insufficient_signal: REASONS.audienceUnknown,
 };
 
@@ -155,7 +156,6 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   // 2. Audience.
   const { audience, signal } = classifyAudience(facts);
   reasons.push(AUDIENCE_REASON[signal]);
-  if (audience === 'unknown' && signal !== 'no_email' && signal !== 'insufficient_signal') reasons.push(REASONS.audienceUnknown);
 
   // 3. Facts mask.
   let f = B.always;
@@ -268,10 +268,11 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   let phoneVariant = VARIANT_MISSING;
   if (facts.phone != null && facts.phone.trim() !== '') {
     phone = normalisePhone(facts.phone, jurisdiction.length === 2 ? jurisdiction : settings.defaultJurisdiction);
-    phoneVariant = phone.valid ? VARIANT_PLAIN : VARIANT_INVALID_PHONE;
+    phoneVariant = phone.valid ? VARIANT_PLAIN : VARIANT_INVALID;
     if (!phone.valid) reasons.push(REASONS.phoneInvalid);
   }
-  const emailVariant = facts.email != null && facts.email.trim() !== '' ? VARIANT_PLAIN : VARIANT_MISSING;
+  const emailVariant = facts.email == null || facts.email.trim() === '' ? VARIANT_MISSING
+    : signal === 'invalid_email' || !isPlausibleEmail(facts.email.trim()) ? VARIANT_INVALID : VARIANT_PLAIN;
 
   // 8. Channels (one literal object: a stable shape for every verdict).
   const expired = retention.state === 'expired';

@@ -11,8 +11,8 @@ export const CHANNEL_INDEX: Readonly<Record<Channel, number>> = Object.freeze(
   Object.fromEntries(CHANNELS.map((c, i) => [c, i])) as Record<Channel, number>,
 );
 
-/** Variant of a static verdict: 0 plain, 1 no contact point for the channel, 2 invalid phone number. */
-export const VARIANT_PLAIN = 0, VARIANT_MISSING = 1, VARIANT_INVALID_PHONE = 2;
+/** Variant of a static verdict: 0 plain, 1 no contact point for the channel, 2 invalid number / address. */
+export const VARIANT_PLAIN = 0, VARIANT_MISSING = 1, VARIANT_INVALID = 2;
 const PHONE_CHANNELS = new Set<Channel>(['sms', 'automated_call', 'fax', 'phone']);
 
 function variantReason(channel: Channel, variant: number): Reason | null {
@@ -20,7 +20,10 @@ function variantReason(channel: Channel, variant: number): Reason | null {
     if (channel === 'email') return REASONS.noEmail;
     if (PHONE_CHANNELS.has(channel)) return REASONS.noPhone;
   }
-  if (variant === VARIANT_INVALID_PHONE && PHONE_CHANNELS.has(channel)) return REASONS.invalidPhone;
+  if (variant === VARIANT_INVALID) {
+    if (channel === 'email') return REASONS.invalidEmail;
+    if (PHONE_CHANNELS.has(channel)) return REASONS.invalidPhone;
+  }
   return null;
 }
 
@@ -31,7 +34,7 @@ function freezeVerdict(v: ChannelVerdict): ChannelVerdict {
 
 /** Builds [plain, missing, invalid-phone] variants of one outcome on one channel. */
 function variants(channel: Channel, base: Omit<ChannelVerdict, 'reasons'>, reasons: readonly Reason[]): ChannelVerdict[] {
-  return [VARIANT_PLAIN, VARIANT_MISSING, VARIANT_INVALID_PHONE].map((variant) => {
+  return [VARIANT_PLAIN, VARIANT_MISSING, VARIANT_INVALID].map((variant) => {
     const extra = variantReason(channel, variant);
     return freezeVerdict({ ...base, reasons: extra === null ? [...reasons] : [...reasons, extra] });
   });

@@ -13,6 +13,8 @@ describe('classifyAudience', () => {
     ['company domain and title', { id: '8', email: 'jane@acme.fr', jobTitle: 'CTO' }, 'b2b_nominative', 'company_domain'],
     ['company domain alone', { id: '9', email: 'jane@acme.fr' }, 'unknown', 'insufficient_signal'],
     ['no email', { id: '10', company: 'Acme' }, 'unknown', 'no_email'],
+    ['malformed email', { id: '10b', email: 'jane.acme.fr', company: 'Acme' }, 'unknown', 'invalid_email'],
+    ['email without a dotted domain', { id: '10c', email: 'jane@localhost', jobTitle: 'CTO' }, 'unknown', 'invalid_email'],
     ['flag true', { id: '11', email: 'x@gmail.com', isProfessional: true }, 'b2b_nominative', 'flag'],
     ['flag false', { id: '12', email: 'jane@acme.fr', company: 'Acme', isProfessional: false }, 'b2c', 'flag'],
   ];
