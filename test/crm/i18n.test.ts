@@ -1,5 +1,6 @@
 // The card and settings words: both languages complete, with the same placeholders, and the locale choice.
 import { describe, expect, it } from 'vitest';
+import { datePartsToIso, isoToDateParts } from '../../ui-extensions/src/app/cards/utils/date-input.ts';
 import { MESSAGES, formatDate, langFromLocale, translate, type MessageKey } from '../../ui-extensions/src/app/shared/i18n.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -27,5 +28,15 @@ describe('i18n table', () => {
     expect(formatDate('fr', '2026-11-23T08:00:00Z')).toBe('23/11/2026');
     expect(formatDate('en', '2026-11-23')).toBe('2026-11-23');
     expect(formatDate('en', null)).toBe('—');
+  });
+});
+
+describe('consent date input', () => {
+  it('converts between YYYY-MM-DD and DateInput parts (0-based month) both ways', () => {
+    expect(isoToDateParts('2026-01-05')).toEqual({ year: 2026, month: 0, date: 5 });
+    expect(datePartsToIso({ year: 2026, month: 11, date: 31 })).toBe('2026-12-31');
+    expect(datePartsToIso(isoToDateParts('2025-06-13'))).toBe('2025-06-13');
+    expect(isoToDateParts('13/06/2025')).toBeUndefined();
+    expect(datePartsToIso(null)).toBe('');
   });
 });

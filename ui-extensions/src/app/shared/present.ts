@@ -1,6 +1,6 @@
 // Turns the backend's codes into what the card shows: tag variants and localised labels.
-import { MESSAGES, translate, type Lang, type MessageKey } from '../../shared/i18n.ts';
-import type { CardReason, CardView, Status } from '../../shared/types.ts';
+import { MESSAGES, translate, type Lang, type MessageKey } from './i18n.ts';
+import type { CardReason, CardView, Status } from './types.ts';
 
 export const STATUS_VARIANT: Record<Status, 'success' | 'warning' | 'danger' | 'default'> = {
   compliant: 'success',

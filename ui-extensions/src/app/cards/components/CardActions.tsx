@@ -5,7 +5,7 @@ import { Alert, Button, ButtonRow, Flex, LoadingSpinner, Select, Text, TextArea 
 import { api } from '../../shared/api.ts';
 import { formatDate, translate, type Lang } from '../../shared/i18n.ts';
 import { CHANNELS, type ApiError, type CardResponse, type ContactExport, type ObjectionChannel } from '../../shared/types.ts';
-import { label } from '../utils/present.ts';
+import { label } from '../../shared/present.ts';
 import { ConfirmStep } from './ConfirmStep.tsx';
 import { ConsentForm, type ConsentInput } from './ConsentForm.tsx';
 

@@ -4,11 +4,10 @@ import { useState } from 'react';
 import { Alert, Button, ButtonRow, Checkbox, DateInput, Flex, Input, Select, Text } from '@hubspot/ui-extensions';
 import { translate, type Lang } from '../../shared/i18n.ts';
 import { CHANNELS, CONSENT_METHODS, INVALID_CONSENT_METHODS, type Channel, type ConsentMethod } from '../../shared/types.ts';
-import { label, todayIso } from '../utils/present.ts';
+import { label, todayIso } from '../../shared/present.ts';
+import { datePartsToIso, isoToDateParts } from '../utils/date-input.ts';
 
 export interface ConsentInput { channel: Channel; method: ConsentMethod; givenAt: string; proofRef: string }
-
-const pad = (n: number) => String(n).padStart(2, '0');
 
 export function ConsentForm({ lang, busy, onSubmit, onCancel }: {
   lang: Lang; busy: boolean; onSubmit: (input: ConsentInput) => void; onCancel: () => void;
@@ -29,7 +28,6 @@ export function ConsentForm({ lang, busy, onSubmit, onCancel }: {
     onSubmit({ channel, method, givenAt, proofRef: proofRef.trim() });
   };
 
-  const [y, m, d] = givenAt.split('-').map(Number);
   return (
     <Flex direction="column" gap="small">
       <Text format={{ fontWeight: 'bold' }}>{translate(lang, 'consent.title')}</Text>
@@ -46,8 +44,7 @@ export function ConsentForm({ lang, busy, onSubmit, onCancel }: {
         </Alert>
       ) : null}
       <DateInput testId="consent-date" name="givenAt" label={translate(lang, 'consent.date')} format="YYYY-MM-DD"
-        value={y && m && d ? { year: y, month: m - 1, date: d } : undefined}
-        onChange={(v) => setGivenAt(v ? `${v.year}-${pad(v.month + 1)}-${pad(v.date)}` : '')} />
+        value={isoToDateParts(givenAt)} onChange={(v) => setGivenAt(datePartsToIso(v))} />
       <Input testId="consent-proof" name="proofRef" label={translate(lang, 'consent.proof')} description={translate(lang, 'consent.proof.help')}
         value={proofRef} onChange={setProofRef} required />
       <Checkbox testId="consent-attest" name="attest" checked={attested} onChange={(checked) => setAttested(checked)}>

@@ -2,7 +2,7 @@
 import { DescriptionList, DescriptionListItem, Flex, Text } from '@hubspot/ui-extensions';
 import { formatDate, translate, type Lang } from '../../shared/i18n.ts';
 import type { CardView } from '../../shared/types.ts';
-import { label, retentionText } from '../utils/present.ts';
+import { label, retentionText } from '../../shared/present.ts';
 
 export function RecordDetails({ card, lang }: { card: CardView; lang: Lang }) {
   const notice = card.notice.due

@@ -2,7 +2,7 @@
 import { DescriptionList, DescriptionListItem, Divider, Flex, StatusTag, Tag, Text } from '@hubspot/ui-extensions';
 import { translate, type Lang } from '../../shared/i18n.ts';
 import type { CardView } from '../../shared/types.ts';
-import { STATUS_VARIANT, label, reasonText } from '../utils/present.ts';
+import { STATUS_VARIANT, label, reasonText } from '../../shared/present.ts';
 
 export function VerdictSummary({ card, lang }: { card: CardView; lang: Lang }) {
   return (

@@ -2,7 +2,7 @@
 import { Flex, ProgressBar, Statistics, StatisticsItem, Text } from '@hubspot/ui-extensions';
 import { translate, type Lang } from '../../shared/i18n.ts';
 import type { BackfillProgress, PortalSummary, Status } from '../../shared/types.ts';
-import { label } from '../../cards/utils/present.ts';
+import { label } from '../../shared/present.ts';
 
 const STATUSES: Status[] = ['compliant', 'at_risk', 'blocked', 'expired'];
 
