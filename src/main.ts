@@ -35,6 +35,8 @@ export interface StartOverrides {
   fetch?: typeof fetch;
   /** OAuth install attempts allowed per client IP per minute (default 30). */
   installAttemptsPerMinute?: number;
+  /** How long the OAuth callback waits for the account bootstrap before answering "setup continues" (default 20 s). */
+  bootstrapWaitMs?: number;
   /** Webhook pipeline options (pipeline-owned); false: no pipeline. `consume: false`: enqueue only, no workers here. */
   pipeline?: (Partial<Omit<AppPipelineOptions, 'config' | 'db' | 'redis' | 'installations' | 'clients' | 'bootstrapper'>> & { consume?: boolean }) | false;
 }
@@ -94,7 +96,7 @@ export async function startApp(config: Config, overrides: StartOverrides = {}): 
     config, db, installations, clients, states, bootstrapper,
     scopes: { required: manifest.auth.requiredScopes, optional: manifest.auth.optionalScopes },
     routers: [...(pipeline ? [pipeline.router] : []), ...(overrides.routers ?? [])], fetch: overrides.fetch,
-    installAttemptsPerMinute: overrides.installAttemptsPerMinute,
+    installAttemptsPerMinute: overrides.installAttemptsPerMinute, bootstrapWaitMs: overrides.bootstrapWaitMs,
   });
 
   if (overrides.bootstrapRetryMs !== false) {

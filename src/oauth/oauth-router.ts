@@ -26,6 +26,8 @@ export interface OAuthRouterDeps {
   bootstrapper: AccountBootstrapper;
   fetch?: typeof fetch;
   now?: () => Date;
+  /** How long the callback waits for the bootstrap before answering "setup continues" (default 20 s). */
+  bootstrapWaitMs?: number;
   /** Install attempts allowed per client IP per minute (each writes a state row); default 30. */
   attemptsPerMinute?: number;
 }
@@ -156,11 +158,12 @@ export function createOAuthRouter(deps: OAuthRouterDeps): express.Router {
 
     let bootstrapOk = installed.bootstrap.status === 'done';
     if (!bootstrapOk) {
-      try {
-        bootstrapOk = (await deps.bootstrapper.run(portalId)) !== null;
-      } catch {
-        bootstrapOk = false;
-      }
+      // HubSpot may be slow: past the wait, answer and let the run finish (it records its own outcome).
+      const run = deps.bootstrapper.run(portalId).then((r) => r !== null, () => false);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), deps.bootstrapWaitMs ?? 20_000); });
+      bootstrapOk = await Promise.race([run, waited]);
+      clearTimeout(timer);
     }
     log.info({ portalId, bootstrapOk }, 'app installed');
     if (bootstrapOk) {

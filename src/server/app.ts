@@ -26,6 +26,8 @@ export interface HttpDeps {
   fetch?: typeof fetch;
   /** Install attempts per client IP per minute (default 30). */
   installAttemptsPerMinute?: number;
+  /** How long the OAuth callback waits for the account bootstrap (default 20 s). */
+  bootstrapWaitMs?: number;
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -56,6 +58,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(createOAuthRouter({
     config: deps.config, scopes: deps.scopes, db: deps.db, installations: deps.installations, states: deps.states,
     bootstrapper: deps.bootstrapper, fetch: deps.fetch, attemptsPerMinute: deps.installAttemptsPerMinute,
+    bootstrapWaitMs: deps.bootstrapWaitMs,
   }));
   // Other parts mount here, one line each (webhooks at /webhooks/hubspot, card and settings under
   // /api/portals/:portalId/..., workflow action at /actions/eligibility, preference centre at /p/...).

@@ -191,6 +191,28 @@ describe('GET /oauth/callback', () => {
     expect((await app.installations.get(557))?.bootstrap).toMatchObject({ status: 'done', attempts: 2, error: null });
   });
 
+  it('answers "setup continues" when HubSpot is slow, and the bootstrap still completes', async () => {
+    const slow = await startApp(app.config, { db, tokenKeys: generateTokenKeyRing(), listen: 0, redis: null,
+      bootstrapRetryMs: false, pipeline: false, installAttemptsPerMinute: 1000, bootstrapWaitMs: 300 });
+    try {
+      const res0 = await fetch(`${slow.url}/oauth/install`, { redirect: 'manual' });
+      const state = new URL(res0.headers.get('location') ?? '').searchParams.get('state') ?? '';
+      nock(API).post('/oauth/2026-03/token').reply(200, { access_token: 'AT-558', refresh_token: 'RT-558', expires_in: 1800, hub_id: 558, scopes: ['oauth'] });
+      nock(API).get('/crm/v3/properties/contacts/groups').delay(1500).reply(200, { results: [] });
+      nock(API).post('/crm/v3/properties/contacts/groups').reply(201, { ...PROPERTY_GROUP, archived: false });
+      nock(API).get('/crm/v3/properties/contacts').query(true).reply(200, { results: [] });
+      nock(API).post('/crm/v3/properties/contacts').times(APP_PROPERTIES.length)
+        .reply(201, { name: 'created', label: 'Created', type: 'string', fieldType: 'text', groupName: PROPERTY_GROUP.name, options: [] });
+      const started = Date.now();
+      const res = await fetch(`${slow.url}/oauth/callback?${new URLSearchParams({ code: 'c', state })}`, { redirect: 'manual' });
+      expect(res.status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(1500);
+      await expect.poll(async () => (await slow.installations.get(558))?.bootstrap.status, { timeout: 10_000 }).toBe('done');
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('serves /healthz and JSON errors without internals', async () => {
     const h = await fetch(`${app.url}/healthz`);
     expect(await h.json()).toEqual({ status: 'ok', db: 'pglite' });
