@@ -41,25 +41,49 @@ function toRecord(o: { id: string; properties: Record<string, string | null> }):
   return { id: String(o.id), properties: { ...o.properties } };
 }
 
+/** A call HubSpot never answered: retried like a network failure (undici would otherwise wait 5 minutes). */
+export class HubSpotCallTimeoutError extends Error {
+  override readonly name = 'HubSpotCallTimeoutError';
+  readonly code = 'ETIMEDOUT';
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HubSpotCallTimeoutError(`HubSpot ${label} got no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
 export function createHubSpotCrm(options: {
-  clients: { forPortal(portalId: number): Promise<Client> };
+  clients: { forPortal(portalId: number): Promise<Client>; refresh?(portalId: number, options?: { force?: boolean }): Promise<string> };
   limiter: PortalRateLimiter;
   log: Logger;
   counter?: CallCounter;
   /** Local retries of a 429 before giving the error to the job (default 4). */
   max429Retries?: number;
+  /** A call unanswered after this long fails as retryable (default 20 s). */
+  callTimeoutMs?: number;
 }): PipelineCrm {
   const counter = options.counter ?? newCallCounter();
 
   async function call<T>(portalId: number, kind: CallKind, label: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       await options.limiter.acquire(portalId, kind, signal);
       const client = await options.clients.forPortal(portalId);
       counter.calls += 1;
       counter.byKind[label] = (counter.byKind[label] ?? 0) + 1;
       try {
-        return await fn(client);
+        return await withDeadline(fn(client), options.callTimeoutMs ?? 20_000, label);
       } catch (err) {
+        // An access token HubSpot no longer accepts although it has not reached its expiry: refresh once, retry.
+        if (httpStatusOf(err) === 401 && !refreshed && options.clients.refresh) {
+          refreshed = true;
+          options.log.warn({ portalId, call: label }, 'HubSpot refused the access token, refreshing it');
+          await options.clients.refresh(portalId, { force: true });
+          continue;
+        }
         if (httpStatusOf(err) === 429 && attempt < (options.max429Retries ?? 4)) {
           counter.rateLimited += 1;
           const e = err as { headers?: unknown; body?: unknown };

@@ -31,6 +31,8 @@ export interface AppPipelineOptions {
   rateLimits?: RateLimits;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** HubSpot calls unanswered after this long fail as retryable (default 20 s). */
+  hubspotCallTimeoutMs?: number;
 }
 
 export interface AppPipeline {
@@ -54,7 +56,7 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
   });
   const limiter = o.redis ? createRedisRateLimiter(o.redis, { keyPrefix: prefix, limits: o.rateLimits }) : createMemoryRateLimiter({ limits: o.rateLimits });
   const counter = newCallCounter();
-  const crm = createHubSpotCrm({ clients: o.clients, limiter, log, counter });
+  const crm = createHubSpotCrm({ clients: o.clients, limiter, log, counter, callTimeoutMs: o.hubspotCallTimeoutMs });
   const pipeline = createPipeline({
     db: o.db, queue, redis: o.config.redisUrl ? o.redis : null, keyPrefix: prefix, crm,
     evaluate: evaluateContact,
