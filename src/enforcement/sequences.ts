@@ -125,9 +125,14 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
   /** Discovers (once a day) the unenroll action type and creates the unenroll workflow when possible. */
   async function ensureLevers(portalId: number): Promise<PortalLevers> {
     const current = await loadLevers(portalId);
-    if (current.unenrollFlowId && current.checkedAt) return current;
-    if (current.checkedAt && now().getTime() - new Date(current.checkedAt).getTime() < RECHECK_MS) return current;
+    const fresh = current.checkedAt !== null && now().getTime() - new Date(current.checkedAt).getTime() < RECHECK_MS;
+    if (fresh) return current;
     const next: PortalLevers = { ...current, checkedAt: now().toISOString() };
+    // Once a day: the workflow may have been deleted or switched off in the account; recreate it then.
+    if (next.unenrollFlowId) {
+      const flow = await hubspot.getFlow(portalId, next.unenrollFlowId).catch(() => null);
+      if (!flow || flow.isEnabled === false) next.unenrollFlowId = null;
+    }
     try {
       const types = await hubspot.actionTypes(portalId);
       const unenroll = types?.find((t) => /un-?enrol{1,2}.*sequence/i.test(t.actionName ?? '')) ?? null;
@@ -286,8 +291,16 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
 
 export type SequenceEnforcer = ReturnType<typeof createSequenceEnforcer>;
 
-/** Workflows v4 definition: contacts whose pg_sequence_blocked becomes true are unenrolled from sequences. */
+/**
+ * Workflows v4 definition. Contacts enter when they are flagged (pg_sequence_blocked = true) AND enrolled in a
+ * sequence (hs_sequences_is_enrolled = true), and re-enter each time either becomes true again: so HubSpot itself
+ * stops the sequence of a flagged contact enrolled later, without waiting for our detection, and a contact flagged
+ * while enrolled is stopped too. The only action is HubSpot's own "unenroll from sequence".
+ */
 export function unenrollWorkflow(actionTypeId: string, name: string): Record<string, unknown> {
+  const flagged = { filterType: 'PROPERTY', property: 'pg_sequence_blocked', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } };
+  const enrolled = { filterType: 'PROPERTY', property: 'hs_sequences_is_enrolled', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } };
+  const branch = (filters: unknown[]) => ({ filterBranchType: 'AND', filterBranchOperator: 'AND', filterBranches: [], filters });
   return {
     type: 'CONTACT_FLOW',
     objectTypeId: '0-1',
@@ -301,17 +314,8 @@ export function unenrollWorkflow(actionTypeId: string, name: string): Record<str
     enrollmentCriteria: {
       type: 'LIST_BASED',
       shouldReEnroll: true,
-      listFilterBranch: {
-        filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [],
-        filterBranches: [{
-          filterBranchType: 'AND', filterBranchOperator: 'AND', filterBranches: [],
-          filters: [{ filterType: 'PROPERTY', property: 'pg_sequence_blocked', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } }],
-        }],
-      },
-      reEnrollmentTriggersFilterBranches: [{
-        filterBranchType: 'AND', filterBranchOperator: 'AND', filterBranches: [],
-        filters: [{ filterType: 'PROPERTY', property: 'pg_sequence_blocked', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } }],
-      }],
+      listFilterBranch: { filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [], filterBranches: [branch([flagged, enrolled])] },
+      reEnrollmentTriggersFilterBranches: [branch([flagged]), branch([enrolled])],
       unEnrollObjectsNotMeetingCriteria: false,
     },
   };

@@ -40,6 +40,23 @@ describe('sequence blocking levers', () => {
     expect(hub.flows).toHaveLength(1);
   });
 
+  it('the unenroll workflow enrols flagged AND enrolled contacts, and is recreated once a day if deleted', async () => {
+    const flow = hub.flows[0] as { enrollmentCriteria: { listFilterBranch: { filterBranches: { filters: { property: string }[] }[] }; reEnrollmentTriggersFilterBranches: unknown[] } };
+    expect(flow.enrollmentCriteria.listFilterBranch.filterBranches[0]?.filters.map((f) => f.property)).toEqual(['pg_sequence_blocked', 'hs_sequences_is_enrolled']);
+    expect(flow.enrollmentCriteria.reEnrollmentTriggersFilterBranches).toHaveLength(2);
+    let now = new Date('2026-11-23T08:00:00Z');
+    const clocked = createSequenceEnforcer({ db, ledger: enf.ledger, hubspot: enf.hubspot!, settings: async () => settings, clock: { now: () => now } });
+    hub.contacts.set('13', { email: 'y@example.fr', hs_sequences_is_enrolled: 'true', hs_latest_sequence_enrolled: '906', pg_basis_email: 'needs_consent' });
+    await clocked.onSequenceEnrolmentDetected(P, '13', null);
+    expect(hub.flows).toHaveLength(1); // checked less than a day ago: reused
+    hub.deletedFlows.add('701');
+    now = new Date('2026-11-25T08:00:00Z');
+    hub.contacts.set('14', { email: 'z@example.fr', hs_sequences_is_enrolled: 'true', hs_latest_sequence_enrolled: '907', pg_basis_email: 'needs_consent' });
+    const out = await clocked.onSequenceEnrolmentDetected(P, '14', null);
+    expect(hub.flows).toHaveLength(2);
+    expect(out?.levers.find((l) => l.lever === 'workflow_unenroll')).toMatchObject({ status: 'done', id: '702' });
+  });
+
   it('ignores allowed contacts and contacts no longer enrolled', async () => {
     hub.contacts.set('11', { email: 'ok@example.fr', hs_sequences_is_enrolled: 'true', pg_basis_email: 'consent' });
     expect(await enforcer().onSequenceEnrolmentDetected(P, '11', null)).toBeNull();

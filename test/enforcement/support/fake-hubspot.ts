@@ -8,6 +8,7 @@ export interface FakeHubSpot {
   unsubscribedAll: Set<string>;
   tasks: { contactId: string; properties: Record<string, string> }[];
   flows: Record<string, unknown>[];
+  deletedFlows: Set<string>;
   enrollments: Map<string, { id: string; sequenceId: string; enrolledAt: string }[]>;
   calls: HubSpotRequest[];
   failV4?: boolean;
@@ -16,7 +17,7 @@ export interface FakeHubSpot {
 
 export function createFakeHubSpot(): FakeHubSpot {
   const fake: FakeHubSpot = {
-    contacts: new Map(), unsubscribedAll: new Set(), tasks: [], flows: [], enrollments: new Map(), calls: [],
+    contacts: new Map(), unsubscribedAll: new Set(), tasks: [], flows: [], deletedFlows: new Set(), enrollments: new Map(), calls: [],
     actionTypes: [{ actionTypeId: '0-1', actionName: 'Delay' }, { actionTypeId: '0-4702372', actionName: 'Unenroll from sequence' }],
     requester: async (_portalId, req): Promise<HubSpotResponse> => {
       fake.calls.push(req);
@@ -52,6 +53,11 @@ export function createFakeHubSpot(): FakeHubSpot {
       }
       if ((m = p.match(/^\/automation\/v4\/sequences\/enrollments\/contact\/(\d+)$/))) return { status: 200, body: { results: fake.enrollments.get(m[1] ?? '') ?? [] } };
       if (p === '/automation/v4/action-types') return fake.actionTypes ? { status: 200, body: { results: fake.actionTypes } } : { status: 403, body: {} };
+      if ((m = p.match(/^\/automation\/v4\/flows\/(\d+)$/)) && req.method === 'GET') {
+        const id = m[1] ?? '';
+        const flow = fake.flows[Number(id) - 701];
+        return flow && !fake.deletedFlows.has(id) ? { status: 200, body: { ...flow, id } } : { status: 404, body: {} };
+      }
       if (p === '/automation/v4/flows' && req.method === 'POST') { fake.flows.push(req.body as Record<string, unknown>); return { status: 201, body: { id: String(700 + fake.flows.length) } }; }
       if (p === '/crm/v3/objects/contacts/search') {
         const b = req.body as { filterGroups: { filters: Filter[] }[]; limit: number };
