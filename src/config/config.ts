@@ -19,6 +19,8 @@ export interface Config {
   /** Null only outside production: startApp then uses (or creates) a key file under DATA_DIR. */
   tokenKeys: TokenKeyRing | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Express `trust proxy`: how many proxy hops to trust for the client address (rate limits); default loopback only. */
+  trustProxy: number | 'loopback';
 }
 
 export class ConfigError extends Error {
@@ -57,6 +59,7 @@ const EnvSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
   TOKEN_ENCRYPTION_KEY: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  TRUST_PROXY: optional(z.string().regex(/^(loopback|\d{1,2})$/, 'must be "loopback" or a number of proxy hops')),
 });
 
 /** Reads the environment once. Throws ConfigError naming every bad or missing variable. */
@@ -108,5 +111,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     tokenKeys,
     logLevel: e.LOG_LEVEL ?? 'info',
+    trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'loopback' ? 'loopback' : Number(e.TRUST_PROXY),
   };
 }

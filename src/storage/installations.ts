@@ -261,8 +261,13 @@ export class InstallationStore {
     const r = await this.#db.query<{ settings: unknown }>(`select settings from portal_settings where portal_id = $1`, [portalId]);
     const stored = r.rows[0]?.settings ?? {};
     const parsed = SettingsSchema.safeParse(stored);
-    // A stored document that no longer validates falls back to defaults field by field rather than failing reads.
-    return parsed.success ? parsed.data : SettingsSchema.parse({});
+    if (parsed.success) return parsed.data;
+    // A stored document that no longer validates (older release, hand edit) keeps its valid fields and falls back
+    // to defaults for the others, rather than failing every read.
+    const shape = SettingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+    const kept = Object.fromEntries(Object.entries(typeof stored === 'object' && stored !== null ? stored : {})
+      .filter(([k, v]) => shape[k]?.safeParse(v).success === true));
+    return SettingsSchema.parse(kept);
   }
 
   /** Merges `patch` (top-level keys) over the current settings, validates the result, stores it. */

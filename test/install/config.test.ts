@@ -26,18 +26,19 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       nodeEnv: 'development', port: 3000, publicBaseUrl: 'http://localhost:3000', dataDir: './data',
       databaseUrl: null, redisUrl: null, tokenKeys: null, hubspotApiBaseUrl: 'https://api.hubapi.com',
-      hubspotAuthorizeUrl: 'https://app.hubspot.com/oauth/authorize', logLevel: 'info', hubspotAppId: null,
+      hubspotAuthorizeUrl: 'https://app.hubspot.com/oauth/authorize', logLevel: 'info', hubspotAppId: null, trustProxy: 'loopback',
     });
   });
 
   it('parses every variable, trims trailing slashes and treats empty strings as unset', () => {
     const c = loadConfig({
       ...prodEnv, PORT: '8080', HUBSPOT_APP_ID: '4242', HUBSPOT_API_BASE_URL: 'http://127.0.0.1:4010/',
-      DATABASE_URL: 'postgres://u@h:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: '', LOG_LEVEL: 'warn',
+      DATABASE_URL: 'postgres://u@h:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: '', LOG_LEVEL: 'warn', TRUST_PROXY: '1',
     });
     expect(c).toMatchObject({
       port: 8080, hubspotAppId: 4242, hubspotApiBaseUrl: 'http://127.0.0.1:4010', publicBaseUrl: 'https://api.prospect-guard.app',
       databaseUrl: 'postgres://u@h:5432/db', redisUrl: 'redis://127.0.0.1:6379', dataDir: './data', logLevel: 'warn',
+      trustProxy: 1,
     });
     expect(c.tokenKeys?.currentKeyId).toBe('default');
   });
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
     expect(errorOf({ HUBSPOT_API_BASE_URL: 'ftp://x' }).variables).toEqual(['HUBSPOT_API_BASE_URL']);
     expect(errorOf({ TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' }).message).toMatch(/TOKEN_ENCRYPTION_KEY: .*32 bytes/);
     expect(errorOf({ LOG_LEVEL: 'loud', NODE_ENV: 'staging' }).variables.sort()).toEqual(['LOG_LEVEL', 'NODE_ENV']);
+    expect(errorOf({ TRUST_PROXY: 'yes' }).variables).toEqual(['TRUST_PROXY']);
   });
 
   it('requires the secrets in production and refuses the development placeholder', () => {

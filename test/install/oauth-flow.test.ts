@@ -101,6 +101,19 @@ describe('GET /oauth/callback', () => {
     expect(await app.clients.accessToken(555)).toBe('AT-555-CLEAR');
   });
 
+  it('asks HubSpot which account it is when the token answer does not say (introspection)', async () => {
+    const { state } = await startInstall();
+    nock(API).post('/oauth/2026-03/token').reply(200, { token_type: 'bearer', access_token: 'AT-559', refresh_token: 'RT-559', expires_in: 1800 });
+    let introspected: URLSearchParams | null = null;
+    nock(API).post('/oauth/2026-03/token/introspect', (b) => { introspected = new URLSearchParams(b as string); return true; })
+      .reply(200, { active: true, hub_id: 559, hub_domain: 'acme-559.hubspot.com', scopes: ['oauth', 'automation'] });
+    mockBootstrap();
+    expect((await callback({ code: 'c', state })).status).toBe(200);
+    expect(Object.fromEntries(introspected ?? [])).toEqual({ token: 'AT-559', token_type_hint: 'access_token',
+      client_id: 'flow-client', client_secret: SECRET });
+    expect(await app.installations.get(559)).toMatchObject({ hubDomain: 'acme-559.hubspot.com', scopes: ['oauth', 'automation'] });
+  });
+
   it('refuses a forged state with a 400 page and stores nothing', async () => {
     const before = await installationCount();
     const forger = new OAuthStateIssuer({ clientSecret: 'not-our-secret', store: new OAuthStateStore({ db }) });

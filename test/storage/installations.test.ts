@@ -96,6 +96,10 @@ function storeSuite(kind: 'postgres' | 'pglite') {
     await expect(store.saveSettings(202, { defaultJurisdiction: 'France' })).rejects.toThrow(/alpha-2/);
     await expect(store.saveSettings(202, { privacyPolicyUrl: 'javascript:alert(1)' })).rejects.toThrow(AppError);
     expect((await store.getSettings(202)).expiryAction).toBe('archive');
+    // A stored document gone bad keeps its valid fields.
+    await db.query(`update portal_settings set settings = $2::jsonb where portal_id = $1`,
+      [202, JSON.stringify({ expiryAction: 'archive', defaultJurisdiction: 'not-a-country', retention: { prospectYears: 99 } })]);
+    expect(await store.getSettings(202)).toMatchObject({ expiryAction: 'archive', defaultJurisdiction: 'FR', retention: { prospectYears: 3 } });
     await store.markUninstalled(202, 'test');
     await install(202);
     expect((await store.getSettings(202)).expiryAction).toBe('archive');
