@@ -37,6 +37,14 @@ export function createFetchRequester(options: {
   sleep?: (ms: number) => Promise<void>;
   /** A call unanswered after this long is abandoned and retried like a 5xx (default 10 s). */
   timeoutMs?: number;
+  /**
+   * The app's shared per-portal limiter (the pipeline's): every call waits for its turn in HubSpot's windows
+   * (110 per 10 s, search 5 per second) together with the pipeline's calls, and a 429 pauses the portal for all.
+   */
+  limiter?: {
+    acquire(portalId: number, kind: 'api' | 'search'): Promise<void>;
+    pause(portalId: number, kind: 'api' | 'search', ms: number): Promise<void>;
+  } | null;
 }): HubSpotRequester {
   const doFetch = options.fetchImpl ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -45,7 +53,9 @@ export function createFetchRequester(options: {
   return async (portalId, request) => {
     const url = new URL(options.baseUrl.replace(/\/+$/, '') + request.path);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const kind = request.path.endsWith('/search') ? 'search' : 'api';
     for (let attempt = 0; ; attempt += 1) {
+      await options.limiter?.acquire(portalId, kind);
       const token = await options.accessToken(portalId);
       let res: Response;
       try {
@@ -75,7 +85,8 @@ export function createFetchRequester(options: {
         const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000
           : res.status === 429 && Number.isFinite(interval) && interval > 0 ? Math.min(interval, 10_000) / 4
             : 200 * 2 ** attempt;
-        await sleep(Math.min(wait, 10_000));
+        if (res.status === 429 && options.limiter) await options.limiter.pause(portalId, kind, Math.min(wait, 10_000));
+        else await sleep(Math.min(wait, 10_000));
         continue;
       }
       return { status: res.status, body };

@@ -39,8 +39,11 @@ export function suppressionPort(list: SuppressionList): SuppressionPort {
 }
 
 /** A requester over install's HubSpotClients (fresh token per call, refreshed ahead of expiry). */
-export function requesterFromClients(clients: { accessToken(portalId: number): Promise<string> }, baseUrl: string): HubSpotRequester {
-  return createFetchRequester({ baseUrl, accessToken: (portalId) => clients.accessToken(portalId) });
+export function requesterFromClients(
+  clients: { accessToken(portalId: number): Promise<string> }, baseUrl: string,
+  limiter?: Parameters<typeof createFetchRequester>[0]['limiter'],
+): HubSpotRequester {
+  return createFetchRequester({ baseUrl, accessToken: (portalId) => clients.accessToken(portalId), limiter: limiter ?? null });
 }
 
 export function createEnforcement(deps: {
