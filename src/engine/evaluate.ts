@@ -111,13 +111,23 @@ function titleMatchesRoles(cs: CompiledSettings, jobTitle: string): boolean {
   });
 }
 
-const sectorMemo = new Map<string, boolean>();
-/** Whether a free-text sector falls under the French L.223-8 ban list. */
-export function isBannedSector(sector: string): boolean {
-  return memo(sectorMemo, sector, () => {
+const sectorMemo = new Map<string, number>();
+/** Predicate bits of the French ban sectors a free-text sector falls under (0 when none). */
+function sectorBits(sector: string): number {
+  let bits = sectorMemo.get(sector);
+  if (bits === undefined) {
     const t = normaliseText(sector);
-    return BANNED_SECTORS_L223_8.some((s) => s.keywords.some((k) => t.includes(k)));
-  });
+    bits = 0;
+    for (const s of BANNED_SECTORS_L223_8) if (s.keywords.some((k) => t.includes(k))) bits |= PREDICATE_BIT[s.predicate];
+    if (sectorMemo.size >= MEMO_LIMIT) sectorMemo.clear();
+    sectorMemo.set(sector, bits);
+  }
+  return bits;
+}
+
+/** Whether a free-text sector falls under one of the French canvassing bans (L.223-1, L.223-8). */
+export function isBannedSector(sector: string): boolean {
+  return sectorBits(sector) !== 0;
 }
 
 // ---- scratch space for the consent pass (the evaluator is synchronous, so reuse is safe) ----
@@ -184,7 +194,7 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   if (purpose === 'commercial') f |= B.purpose_commercial;
   else if (purpose === 'charity') { f |= B.purpose_charity; reasons.push(REASONS.purposeCharity); }
   else { f |= B.purpose_political; reasons.push(REASONS.purposePolitical); }
-  if (facts.sector != null && facts.sector !== '' && isBannedSector(facts.sector)) f |= B.sector_l223_8;
+  if (facts.sector != null && facts.sector !== '') f |= sectorBits(facts.sector);
 
   // 4. Source.
   const source = facts.source;

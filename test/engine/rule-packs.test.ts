@@ -5,7 +5,7 @@ import { CHANNELS, PREDICATES, RULE_PACKS, RULES_VERSION, type Condition } from 
 import { BANNED_SECTORS_L223_8 } from '../../src/engine/rules/sectors.ts';
 
 // When a pack changes: bump RULES_VERSION in src/engine/rules/index.ts, then record the new pair here.
-const RECORDED = { version: '2026.11.2', sha256: '77d2584a62fb53831253a5d778f00d0434263b88f289b65f5a3727a551a7f111' };
+const RECORDED = { version: '2026.11.3', sha256: 'c518919d64210d8ebf8ec8448664b8b66e2e7862d105249ff4a54bd8dc50d299' };
 
 function predicatesOf(c: Condition): string[] {
   if (typeof c === 'string') return [c];

@@ -140,11 +140,26 @@ const PHONE_BLOCTEL_RULES: ChannelRule[] = [
     'Jusqu\u2019au 10 août 2026, un consommateur pouvait être appelé sur intérêt légitime, à condition d\u2019avoir filtré le fichier sur Bloctel depuis moins de 30 jours.'),
 ];
 
-const SECTOR_BAN: ProhibitionRule = prohibition('fr.sector_ban.l223_8',
-  { all: ['sector_l223_8', { not: 'contract_active' }] }, 'all', { from: '2025-07-01', to: null },
-  'Code de la consommation art. L.223-8 (loi n° 2025-594)',
-  'Canvassing for energy renovation, renewable-energy installation or home adaptation is banned on every channel, except within a contract in progress.',
-  'La prospection pour la rénovation énergétique, les installations d\u2019énergie renouvelable ou l\u2019adaptation du logement est interdite par tout canal, sauf contrat en cours.');
+// The most recent text first: it is the one a verdict cites when several bans hold.
+// Sector bans protect consumers ("prospection commerciale de consommateurs"): they apply to B2C and unknown
+// audiences, never within a contract in progress.
+const ENERGY_PHONE_BAN: ProhibitionRule = prohibition('fr.sector_ban.energy_phone',
+  { all: ['b2c', 'sector_energy', { not: 'contract_active' }] }, ['phone', 'automated_call'], { from: '2020-07-26', to: null },
+  'Code de la consommation art. L.223-1 (loi n° 2020-901 du 24 juillet 2020), now L.223-8',
+  'Calling consumers to sell energy-saving works or renewable-energy installations has been banned since July 2020, except within a contract in progress.',
+  'Le démarchage téléphonique des consommateurs pour des travaux d\u2019économies d\u2019énergie ou des énergies renouvelables est interdit depuis juillet 2020, sauf contrat en cours.');
+
+const ENERGY_BAN: ProhibitionRule = prohibition('fr.sector_ban.l223_8',
+  { all: ['b2c', 'sector_energy', { not: 'contract_active' }] }, 'all', { from: '2025-07-02', to: null },
+  'Code de la consommation art. L.223-8 (loi n° 2025-594 du 30 juin 2025)',
+  'Canvassing consumers for energy renovation or renewable-energy installation is banned on every channel (calls, SMS, email, social networks; postal mail too, read conservatively [uncertain]), except within a contract in progress.',
+  'La prospection des consommateurs pour la rénovation énergétique ou les énergies renouvelables est interdite par tout canal (appels, SMS, email, réseaux sociaux ; courrier aussi, en lecture prudente [incertain]), sauf contrat en cours.');
+
+const HOME_ADAPTATION_BAN: ProhibitionRule = prohibition('fr.sector_ban.home_adaptation',
+  { all: ['b2c', 'sector_home_adaptation', { not: 'contract_active' }] }, 'all', { from: '2026-08-11', to: null },
+  'Code de la consommation art. L.223-8 (loi n° 2025-594, from 2026-08-11)',
+  'Since 2026-08-11, canvassing consumers for home adaptation to age or disability is banned on every channel (postal mail included, read conservatively [uncertain]), except within a contract in progress.',
+  'Depuis le 11 août 2026, la prospection des consommateurs pour l\u2019adaptation du logement au vieillissement ou au handicap est interdite par tout canal (courrier compris, en lecture prudente [incertain]), sauf contrat en cours.');
 
 const CALLING: CallingRules = {
   rule: 'fr.phone.calling_slots',
@@ -163,7 +178,7 @@ const COMMON_UNCERTAIN = [
   'Automated calls to a sole trader need consent; the engine cannot tell a sole trader from a company and allows B2B automated calls only when the offer relates to the profession.',
   'Automated calls for a charity need consent.',
   'Political messaging needs consent on every channel except postal mail.',
-  'The L.223-8 sector ban is applied to every audience and every channel (including postal mail) from 2025-07-01.',
+  'The L.223-8 sector bans also cover postal mail (the texts list calls, SMS, email and social networks).',
   'A free account without a purchase does not qualify for soft opt-in (CNIL; Inteligo Media C-654/23 not applied).',
 ];
 
@@ -175,7 +190,7 @@ export const FRANCE_BLOCTEL: RulePack = {
   validTo: '2026-08-10',
   timeZone: 'Europe/Paris',
   consentMaxAgeDays: {},
-  prohibitions: [SECTOR_BAN],
+  prohibitions: [ENERGY_BAN, ENERGY_PHONE_BAN],
   channels: {
     email: electronic('email'), sms: electronic('sms'), social_dm: electronic('social_dm'),
     automated_call: AUTOMATED, fax: FAX, phone: PHONE_BLOCTEL_RULES, postal: POSTAL_RULES,
@@ -202,7 +217,7 @@ export const FRANCE_2026_08: RulePack = {
       },
     },
   },
-  prohibitions: [SECTOR_BAN],
+  prohibitions: [ENERGY_BAN, ENERGY_PHONE_BAN, HOME_ADAPTATION_BAN],
   channels: {
     email: electronic('email'), sms: electronic('sms'), social_dm: electronic('social_dm'),
     automated_call: AUTOMATED, fax: FAX, phone: PHONE_2026_RULES, postal: POSTAL_RULES,

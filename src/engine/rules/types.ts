@@ -7,14 +7,15 @@ import type { Basis, Channel, Reason } from '../types.ts';
  * - `b2c` holds for `b2c` AND `unknown` audiences (unknown is judged as B2C).
  * - `relevant`: the offer relates to the person's profession (explicit flag, else a target-role match).
  * - `customer_soft_opt_in`: a past purchase and an offer similar to it (soft opt-in conditions).
- * - `sector_l223_8`: the contact's sector is one of the French canvassing-ban sectors.
+ * - `sector_energy`: the contact's sector is energy renovation or renewable-energy installation (French bans).
+ * - `sector_home_adaptation`: the sector is home adaptation for age or disability (French ban from 2026-08-11).
  * - `source_scraped`: the data was scraped from the web.
  * - `source_unproven_third_party`: bought/rented/broker/partner/import data without provider proof of consent.
  */
 export const PREDICATES = [
   'always', 'b2c', 'b2b_nominative', 'b2b_generic', 'audience_unknown', 'relevant', 'relevance_unknown',
   'customer_soft_opt_in', 'contract_active', 'purpose_commercial', 'purpose_charity', 'purpose_political',
-  'sector_l223_8', 'source_scraped', 'source_unproven_third_party',
+  'sector_energy', 'sector_home_adaptation', 'source_scraped', 'source_unproven_third_party',
 ] as const;
 export type Predicate = (typeof PREDICATES)[number];
 
