@@ -80,21 +80,27 @@ async function checkReadable(file: string): Promise<void> {
 }
 
 /** Progress on a terminal's stderr: a single line rewritten at most four times a second, cleared at the end. */
-async function* withProgress(records: AsyncIterable<AuditRecord>, stderr: Writable): AsyncGenerator<AuditRecord> {
-  const started = Date.now();
+export async function* withProgress(records: AsyncIterable<AuditRecord>, stderr: Writable,
+  options: { everyRecords?: number; everyMs?: number; now?: () => number } = {}): AsyncGenerator<AuditRecord> {
+  const everyRecords = options.everyRecords ?? 1024;
+  const everyMs = options.everyMs ?? 250;
+  const now = options.now ?? Date.now;
+  const started = now();
   let last = started;
+  let shown = false;
   let count = 0;
   try {
     for await (const record of records) {
       count += 1;
-      if ((count & 1023) === 0 && Date.now() - last >= 250) {
-        last = Date.now();
+      if (count % everyRecords === 0 && now() - last >= everyMs) {
+        last = now();
         const rate = Math.round((count * 1000) / Math.max(1, last - started));
         stderr.write(`\rAuditing… ${count.toLocaleString('en-US')} contacts (${rate.toLocaleString('en-US')}/s)`);
+        shown = true;
       }
       yield record;
     }
   } finally {
-    if (last !== started) stderr.write('\r\x1b[K');
+    if (shown) stderr.write('\r\x1b[K');
   }
 }

@@ -62,3 +62,23 @@ describe('prospect-guard CLI', () => {
     expect(run.stdout).toMatch(/Delete now \(retention over\): \d+ contacts/);
   });
 });
+
+describe('progress on a terminal', () => {
+  it('rewrites one stderr line while records flow and clears it at the end, passing every record through', async () => {
+    const { withProgress } = await import('../../src/audit/command.ts');
+    const { PassThrough } = await import('node:stream');
+    const stderr = new PassThrough();
+    let written = '';
+    stderr.on('data', (chunk: Buffer) => { written += chunk.toString(); });
+    let clock = 0;
+    async function* records() {
+      for (let i = 1; i <= 5; i += 1) yield { line: i, error: { id: `r-${i}`, line: i, error: 'x' } };
+    }
+    const seen: number[] = [];
+    for await (const r of withProgress(records(), stderr, { everyRecords: 2, everyMs: 0, now: () => (clock += 100) })) seen.push(r.line);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(written).toContain('\rAuditing… 2 contacts');
+    expect(written).toContain('\rAuditing… 4 contacts');
+    expect(written.endsWith('\r\x1b[K')).toBe(true);
+  });
+});
