@@ -95,6 +95,18 @@ describe('HubSpotClients', () => {
     expect(clients.refreshCalls).toBe(1);
   });
 
+  it('forces a refresh of a token HubSpot refused before its recorded expiry, once for concurrent callers', async () => {
+    await install(1009, 30 * 60_000);
+    const scope = nock(API).post('/oauth/2026-03/token').delay(50)
+      .reply(200, { access_token: 'at-1009-1', refresh_token: 'rt-1009', expires_in: 1800 });
+    const clients = new HubSpotClients({ ...base, installations: store, now });
+    const tokens = await Promise.all([clients.refresh(1009, { force: true }), clients.refresh(1009, { force: true })]);
+    expect(tokens).toEqual(['at-1009-1', 'at-1009-1']);
+    expect(clients.refreshCalls).toBe(1);
+    expect(scope.isDone()).toBe(true);
+    expect(await clients.accessToken(1009)).toBe('at-1009-1');
+  });
+
   it('collapses concurrent refreshes of one portal into one token call', async () => {
     await install(1003, 60_000);
     const scope = nock(API).post('/oauth/2026-03/token').delay(100)
@@ -183,5 +195,18 @@ describeWithServices('HubSpotClients across processes (Redis lock)', { redis: tr
     expect(one.refreshCalls + two.refreshCalls).toBe(1);
     expect(scope.isDone()).toBe(true);
     expect(await redisA.exists(`${keyPrefix}oauth-refresh:2001`)).toBe(0);
+  });
+
+  it('a forced refresh from two processes at once also makes one call', async () => {
+    const realNow = () => Date.now();
+    await store.upsert({ portalId: 2002, scopes: [], accessToken: 'at-2002-0', refreshToken: 'rt-2002', expiresAt: new Date(Date.now() + 30 * 60_000) });
+    const scope = nock(API).post('/oauth/2026-03/token').delay(200)
+      .reply(200, { access_token: 'at-2002-1', refresh_token: 'rt-2002', expires_in: 1800 });
+    const one = new HubSpotClients({ ...base, installations: store, redis: redisA, keyPrefix, now: realNow });
+    const two = new HubSpotClients({ ...base, installations: store, redis: redisB, keyPrefix, now: realNow });
+    const tokens = await Promise.all([one.refresh(2002, { force: true }), two.refresh(2002, { force: true })]);
+    expect(tokens).toEqual(['at-2002-1', 'at-2002-1']);
+    expect(one.refreshCalls + two.refreshCalls).toBe(1);
+    expect(scope.isDone()).toBe(true);
   });
 });
