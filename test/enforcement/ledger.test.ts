@@ -90,42 +90,39 @@ function suite(kind: 'postgres' | 'pglite'): void {
     expect(trace[1]?.subjectHash).toBe('ab'.repeat(32));
     expect((await ledger.list(808, { contactId: '43' }))[0]?.payload).toEqual({ text: 'other' });
   });
+
+  if (kind === 'pglite') {
+    it('exports per contact as JSON and escaped HTML', async () => {
+      const ledger = createEvidenceLedger(db);
+      await ledger.append(11, { kind: 'consent', contactId: '1', actor: '<script>alert(1)</script>', payload: { text: '"><img src=x onerror=alert(1)>' } });
+      await ledger.append(11, { kind: 'objection', contactId: '2', actor: 'pc', payload: { channels: ['email'] } });
+      const report = await exportLedger(ledger, 11, { contactId: '1', now: new Date('2026-11-23T08:00:00Z') });
+      expect(report.entries).toHaveLength(1);
+      expect(report.verification).toMatchObject({ ok: true, entries: 2 });
+      const html = renderLedgerHtml(report, 'fr');
+      expect(html).toContain('<html lang="fr">');
+      expect(html).toContain('Consentement');
+      expect(html).not.toContain('<script>alert');
+      expect(html).not.toContain('<img src=x');
+      expect(html).toContain('&lt;script&gt;');
+    });
+
+    it('verify exits 0 on an intact chain, 1 on a tampered one, 2 on bad usage', async () => {
+      const ledger = createEvidenceLedger(db);
+      await ledger.append(12, { kind: 'notice', contactId: '1', actor: 's', payload: { a: 1 } });
+      const out: string[] = [];
+      const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), openDb: async () => ({ ...db, close: async () => undefined }) };
+      expect(await runLedgerCommand(['verify', '--portal', '12'], io)).toBe(0);
+      expect(out.join('')).toMatch(/intact, 1 entries/);
+      await db.query(`update evidence_ledger set actor = 'someone else' where portal_id = 12`);
+      expect(await runLedgerCommand(['verify', '--portal', '12'], io)).toBe(1);
+      expect(out.join('')).toMatch(/BROKEN at entry 1/);
+      expect(await runLedgerCommand(['verify', '--portal', 'abc'], io)).toBe(2);
+      expect(await runLedgerCommand(['verify'], io)).toBe(2);
+    });
+  }
 }
 
 describe('evidence ledger on PGlite', () => suite('pglite'));
 describeWithServices('evidence ledger on PostgreSQL', { postgres: true }, () => suite('postgres'));
 
-describe('ledger exports and the verify command', () => {
-  let db: TestDb;
-  beforeAll(async () => { db = await createEnforcementTestDb('pglite'); });
-  afterAll(async () => { await db?.drop(); });
-
-  it('exports per contact as JSON and escaped HTML', async () => {
-    const ledger = createEvidenceLedger(db);
-    await ledger.append(11, { kind: 'consent', contactId: '1', actor: '<script>alert(1)</script>', payload: { text: '"><img src=x onerror=alert(1)>' } });
-    await ledger.append(11, { kind: 'objection', contactId: '2', actor: 'pc', payload: { channels: ['email'] } });
-    const report = await exportLedger(ledger, 11, { contactId: '1', now: new Date('2026-11-23T08:00:00Z') });
-    expect(report.entries).toHaveLength(1);
-    expect(report.verification).toMatchObject({ ok: true, entries: 2 });
-    const html = renderLedgerHtml(report, 'fr');
-    expect(html).toContain('<html lang="fr">');
-    expect(html).toContain('Consentement');
-    expect(html).not.toContain('<script>alert');
-    expect(html).not.toContain('<img src=x');
-    expect(html).toContain('&lt;script&gt;');
-  });
-
-  it('verify exits 0 on an intact chain, 1 on a tampered one, 2 on bad usage', async () => {
-    const ledger = createEvidenceLedger(db);
-    await ledger.append(12, { kind: 'notice', contactId: '1', actor: 's', payload: { a: 1 } });
-    const out: string[] = [];
-    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), openDb: async () => ({ ...db, close: async () => undefined }) };
-    expect(await runLedgerCommand(['verify', '--portal', '12'], io)).toBe(0);
-    expect(out.join('')).toMatch(/intact, 1 entries/);
-    await db.query(`update evidence_ledger set actor = 'someone else' where portal_id = 12`);
-    expect(await runLedgerCommand(['verify', '--portal', '12'], io)).toBe(1);
-    expect(out.join('')).toMatch(/BROKEN at entry 1/);
-    expect(await runLedgerCommand(['verify', '--portal', 'abc'], io)).toBe(2);
-    expect(await runLedgerCommand(['verify'], io)).toBe(2);
-  });
-});
