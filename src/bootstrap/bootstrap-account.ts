@@ -149,9 +149,12 @@ export class AccountBootstrapper {
     this.#timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the timer and waits for a pass under way, at most `waitMs` (a run cut short is reclaimed later). */
+  async stop(waitMs = 5_000): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#running, new Promise((resolve) => { timer = setTimeout(resolve, waitMs); })]);
+    clearTimeout(timer);
   }
 }
