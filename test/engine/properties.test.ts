@@ -92,6 +92,18 @@ describe('engine properties', () => {
     }), RUNS);
   });
 
+  it('never closes a channel by adding a consent to it (a consent can only open)', () => {
+    fc.assert(fc.property(contactFacts, evaluationInstant, fc.constantFrom(...CHANNELS), (facts, at, channel) => {
+      const before = evaluateContact(facts, { at });
+      const givenAt = new Date(at.getTime() - 86_400_000).toISOString();
+      const after = evaluateContact({ ...facts, consents: [...(facts.consents ?? []), { channel, givenAt, method: 'double_opt_in' }] }, { at });
+      for (const c of CHANNELS) {
+        if (before.channels[c].allowed) expect(after.channels[c].allowed, c).toBe(true);
+        if (c !== channel) expect(after.channels[c]).toEqual(before.channels[c]);
+      }
+    }), RUNS);
+  });
+
   it('judges an unknown audience exactly like a private individual', () => {
     fc.assert(fc.property(contactFacts, evaluationInstant, (facts, at) => {
       const unknown = evaluateContact({ ...facts, email: 'someone@exemple.fr', company: null, jobTitle: null, isProfessional: null }, { at });
