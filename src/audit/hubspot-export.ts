@@ -1,15 +1,19 @@
 // A HubSpot contacts export (internal property names as column headers) read as audit contacts.
-// Choices worth knowing:
-// - `notes_last_contacted` is the last call/email/meeting logged by a rep: it is NOT a contact initiated by the
-//   prospect and never extends retention; clicks and replies are, and do.
-// - `hs_email_last_open_date` is passed as an open (the engine never counts it).
-// - `hs_legal_basis` "Freely given consent from contact" is taken as an email consent from HubSpot's consent
-//   checkbox, dated at creation, with its proof reference pointing at the property (the proof itself lives in
-//   HubSpot); "existing customer" and "performance of a contract" become customer facts.
-// - `hs_email_optout` true is an email objection in force at the evaluation instant.
-import { toCountryCode } from './country.ts';
+// The facts come from the live pipeline's own mapping (src/hubspot/contact-mapping.ts), so an export audited
+// offline is judged like the same contact inside HubSpot. What the audit adds:
+// - values are checked first and a bad one is an error naming the property (the live mapping drops it);
+// - without our consent store, `hs_legal_basis` is the only consent signal: "Freely given consent from contact"
+//   becomes an email consent from HubSpot's consent checkbox dated at creation (proof ref points at the
+//   property); "existing customer" / "performance of a contract" become customer facts;
+// - countries HubSpot holds as free text are read in any of our markets' languages.
+// As in the pipeline, `notes_last_contacted` (rep activity) and opens never extend retention; clicks and
+// replies do.
+import { contactFactsFromHubSpot } from '../hubspot/contact-mapping.ts';
+import { CONSENT_METHODS, PURPOSES, SOURCE_KINDS } from '../engine/types.ts';
+import type { ConsentRecord } from '../engine/types.ts';
 import type { RowMapping } from './cells.ts';
 import { clip, parseBooleanCell } from './cells.ts';
+import { toCountryCode } from './country.ts';
 
 const MARKERS = new Set(['hs_object_id', 'record id', 'vid', 'createdate', 'mobilephone', 'lifecyclestage',
   'notes_last_contacted', 'jobtitle']);
@@ -20,7 +24,7 @@ export function isHubSpotHeader(header: string[]): boolean {
   return hasHubSpotOnly && !names.some((n) => n.includes('.') || n === 'source_kind');
 }
 
-/** HubSpot writes dates as ISO strings, as `YYYY-MM-DD HH:mm` in UI exports, or as epoch milliseconds. */
+/** HubSpot writes dates as ISO strings, as `YYYY-MM-DD HH:mm` in UI exports, or as epoch (milli)seconds. */
 export function normaliseHubSpotDate(raw: string): string | null {
   const text = raw.trim();
   if (/^\d{10,13}$/.test(text)) {
@@ -33,70 +37,56 @@ export function normaliseHubSpotDate(raw: string): string | null {
   return iso;
 }
 
-const RETENTION_EXTENDING = ['pg_last_prospect_contact_at', 'hs_email_last_click_date', 'hs_email_last_reply_date',
-  'hs_sales_email_last_replied'];
+const DATE_PROPERTIES = ['createdate', 'pg_collected_at', 'pg_last_prospect_contact_at', 'hs_email_last_open_date',
+  'hs_email_last_click_date', 'hs_email_last_reply_date', 'hs_sales_email_last_replied'];
+const FLAG_PROPERTIES = ['hs_email_optout', 'pg_is_professional', 'pg_offer_related', 'pg_contract_active'];
+const ENUM_PROPERTIES: [string, readonly string[]][] = [['pg_source_kind', SOURCE_KINDS], ['pg_purpose', PURPOSES]];
 
 /** `row` holds the non-empty cells keyed by lower-cased property name. */
-export function mapHubSpotRow(row: Record<string, string>, context: { at: Date }): RowMapping {
+export function mapHubSpotRow(row: Record<string, string>, _context: { at: Date }): RowMapping {
   const id = row.hs_object_id ?? row['record id'] ?? row.vid ?? row.id ?? null;
   const fail = (property: string, what: string): RowMapping => ({ ok: false, id, error: `${property}: ${what}` });
-  const contact: Record<string, unknown> = {};
-  if (id !== null) contact.id = id;
+  if (id === null) return fail('hs_object_id', 'missing (the export needs the record id column)');
 
-  const dates: Record<string, string> = {};
-  for (const property of ['createdate', 'pg_collected_at', 'hs_email_last_open_date', ...RETENTION_EXTENDING]) {
+  // Normalised copies: the live mapping reads ISO dates and true/false.
+  const properties: Record<string, string> = { ...row };
+  for (const property of DATE_PROPERTIES) {
     const value = row[property];
     if (value === undefined) continue;
     const iso = normaliseHubSpotDate(value);
     if (iso === null) return fail(property, `invalid date "${clip(value)}"`);
-    dates[property] = iso;
+    properties[property] = iso;
   }
-  const flags: Record<string, boolean> = {};
-  for (const property of ['hs_email_optout', 'pg_is_professional', 'pg_offer_related', 'pg_contract_active']) {
+  for (const property of FLAG_PROPERTIES) {
     const value = row[property];
     if (value === undefined) continue;
     const flag = parseBooleanCell(value);
     if (flag === null) return fail(property, `expected true or false, got "${clip(value)}"`);
-    flags[property] = flag;
+    properties[property] = String(flag);
   }
-
-  if (row.email) contact.email = row.email;
-  const phone = row.phone ?? row.mobilephone;
-  if (phone) contact.phone = phone;
-  if (row.country) contact.country = toCountryCode(row.country) ?? row.country;
-  if (row.company) contact.company = row.company;
-  if (row.jobtitle) contact.jobTitle = row.jobtitle;
-  if (flags.pg_is_professional !== undefined) contact.isProfessional = flags.pg_is_professional;
-  if (flags.pg_offer_related !== undefined) contact.offerRelatedToProfession = flags.pg_offer_related;
-  if (row.pg_purpose) contact.purpose = row.pg_purpose;
-  if (row.pg_sector) contact.sector = row.pg_sector;
-
-  const collectedAt = dates.pg_collected_at ?? dates.createdate;
-  if (row.pg_source_kind || collectedAt || row.pg_source_detail) {
-    contact.source = {
-      kind: row.pg_source_kind ?? 'unknown',
-      ...(collectedAt ? { collectedAt } : {}),
-      ...(row.pg_source_detail ? { detail: row.pg_source_detail } : {}),
-    };
+  for (const [property, allowed] of ENUM_PROPERTIES) {
+    const value = row[property]?.toLowerCase();
+    if (value !== undefined && !allowed.includes(value)) return fail(property, `expected one of ${allowed.join(', ')}, got "${clip(value)}"`);
+    if (value !== undefined) properties[property] = value;
   }
 
   const basis = (row.hs_legal_basis ?? '').toLowerCase();
-  const customer: Record<string, unknown> = {};
-  if (basis.includes('existing customer')) customer.offerSimilarToPurchase = true;
-  if (basis.includes('performance of a contract')) customer.contractActive = true;
-  if (flags.pg_contract_active !== undefined) customer.contractActive = flags.pg_contract_active;
-  if (Object.keys(customer).length > 0) contact.customer = customer;
+  const consents: ConsentRecord[] = [];
   if (basis.includes('consent')) {
-    contact.consents = [{
-      channel: 'email', givenAt: dates.createdate ?? collectedAt ?? context.at.toISOString(),
-      method: 'unticked_checkbox', proofRef: 'hubspot:hs_legal_basis',
-    }];
+    const givenAt = properties.createdate ?? properties.pg_collected_at;
+    if (givenAt) consents.push({ channel: 'email', givenAt, method: CONSENT_METHODS[0], proofRef: 'hubspot:hs_legal_basis' });
   }
-  if (flags.hs_email_optout) contact.objections = [{ channel: 'email', at: context.at.toISOString() }];
+  const facts = contactFactsFromHubSpot({ id, properties }, { consents, objections: [], suppressedChannels: [] });
 
-  const initiated = RETENTION_EXTENDING.map((p) => dates[p]).filter((d): d is string => d !== undefined)
-    .sort((a, b) => Date.parse(b) - Date.parse(a));
-  if (initiated[0]) contact.lastProspectContactAt = initiated[0];
-  if (dates.hs_email_last_open_date) contact.lastEmailOpenAt = dates.hs_email_last_open_date;
-  return { ok: true, value: contact };
+  if (row.country && !facts.country) facts.country = toCountryCode(row.country) ?? row.country;
+  const claimsContract = basis.includes('performance of a contract');
+  const claimsCustomer = basis.includes('existing customer');
+  if (claimsContract || claimsCustomer) {
+    facts.customer = {
+      ...facts.customer,
+      ...(claimsContract && facts.customer?.contractActive == null ? { contractActive: true } : {}),
+      ...(claimsCustomer ? { offerSimilarToPurchase: true } : {}),
+    };
+  }
+  return { ok: true, value: facts as unknown as Record<string, unknown> };
 }

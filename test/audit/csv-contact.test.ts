@@ -45,20 +45,19 @@ describe('HubSpot contacts export', () => {
     expect(createCsvContactMapper(['hs_object_id', 'email']).layout).toBe('hubspot');
   });
 
-  it('maps properties to contact facts: consent and opt-out, customer facts, pg_* inputs, country names', () => {
+  it('maps properties to contact facts like the live pipeline, plus the consent HubSpot records', () => {
     const mapped = mapHubSpotRow({
       hs_object_id: '901', email: 'jane@acme.fr', mobilephone: '+33 6 12 34 56 78', country: 'Allemagne',
       company: 'Acme', jobtitle: 'CTO', createdate: '2024-05-02 10:15', hs_legal_basis: 'Freely given consent from contact',
-      hs_email_optout: 'true', pg_source_kind: 'web_form', pg_source_detail: 'newsletter', pg_offer_related: 'true',
+      hs_email_optout: 'true', pg_source_kind: 'web_form', pg_source_detail: 'newsletter', pg_offer_related: 'oui',
       pg_contract_active: 'false', pg_sector: 'Logiciel',
     }, { at });
-    expect(mapped).toEqual({ ok: true, value: {
+    expect(mapped).toMatchObject({ ok: true, value: {
       id: '901', email: 'jane@acme.fr', phone: '+33 6 12 34 56 78', country: 'DE', company: 'Acme', jobTitle: 'CTO',
       offerRelatedToProfession: true, sector: 'Logiciel',
-      source: { kind: 'web_form', collectedAt: '2024-05-02T10:15Z', detail: 'newsletter' },
-      customer: { contractActive: false },
+      source: { kind: 'web_form', collectedAt: '2024-05-02T10:15:00.000Z', detail: 'newsletter' },
       consents: [{ channel: 'email', givenAt: '2024-05-02T10:15Z', method: 'unticked_checkbox', proofRef: 'hubspot:hs_legal_basis' }],
-      objections: [{ channel: 'email', at: at.toISOString() }],
+      objections: [{ channel: 'email' }],
     } });
   });
 
@@ -66,19 +65,19 @@ describe('HubSpot contacts export', () => {
     const mapped = mapHubSpotRow({
       hs_object_id: '7', createdate: '1704067200000', notes_last_contacted: '2026-10-01T00:00:00Z',
       hs_email_last_open_date: '2026-11-01T00:00:00Z', hs_email_last_click_date: '2025-02-01T00:00:00Z',
-      hs_email_last_reply_date: '2025-06-01T08:00:00Z',
+      hs_email_last_reply_date: '2025-06-01T08:00:00Z', country: 'Pays-Bas',
     }, { at });
     expect(mapped.ok && mapped.value).toMatchObject({
-      source: { kind: 'unknown', collectedAt: '2024-01-01T00:00:00.000Z' },
-      lastProspectContactAt: '2025-06-01T08:00:00Z', lastEmailOpenAt: '2026-11-01T00:00:00Z',
+      country: 'NL', source: { collectedAt: '2024-01-01T00:00:00.000Z' },
+      lastProspectContactAt: '2025-06-01T08:00:00.000Z', lastEmailOpenAt: '2026-11-01T00:00:00.000Z',
     });
   });
 
   it('turns "performance of a contract" and "existing customer" into customer facts', () => {
     const contract = mapHubSpotRow({ hs_object_id: '1', hs_legal_basis: 'Performance of a contract' }, { at });
     const customer = mapHubSpotRow({ hs_object_id: '2', hs_legal_basis: 'Legitimate interest - existing customer' }, { at });
-    expect(contract.ok && contract.value.customer).toEqual({ contractActive: true });
-    expect(customer.ok && customer.value.customer).toEqual({ offerSimilarToPurchase: true });
+    expect(contract.ok && contract.value.customer).toMatchObject({ contractActive: true });
+    expect(customer.ok && customer.value.customer).toMatchObject({ offerSimilarToPurchase: true });
   });
 
   it('names the property holding a bad date or flag', () => {
@@ -86,6 +85,9 @@ describe('HubSpot contacts export', () => {
       .toEqual({ ok: false, id: '3', error: 'createdate: invalid date "yesterday"' });
     expect(mapHubSpotRow({ hs_object_id: '4', hs_email_optout: 'sometimes' }, { at }))
       .toEqual({ ok: false, id: '4', error: 'hs_email_optout: expected true or false, got "sometimes"' });
+    expect(mapHubSpotRow({ hs_object_id: '5', pg_source_kind: 'carrier_pigeon' }, { at }))
+      .toMatchObject({ ok: false, id: '5', error: expect.stringMatching(/^pg_source_kind: expected one of web_form, /) });
+    expect(mapHubSpotRow({ email: 'a@b.fr' }, { at })).toMatchObject({ ok: false, id: null, error: expect.stringMatching(/^hs_object_id: missing/) });
   });
 
   it('normalises the date shapes HubSpot writes', () => {
