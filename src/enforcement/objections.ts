@@ -101,7 +101,9 @@ export function createObjectionService(deps: ObjectionServiceDeps) {
           }
         }
       }
-      if (email || phone) await deps.suppression.add(input.portalId, { email, phone }, channels, input.origin);
+      // The suppression list normalises on its own, exactly as the pipeline does when it hashes a contact: hand it
+      // the phone as given so both sides produce the same hash.
+      if (email || phone) await deps.suppression.add(input.portalId, { email, phone: phone ? (input.phone ?? null) : null }, channels, input.origin);
       const subjectHash = await deps.hasher.hash(input.portalId, { email, phone });
       const recorded = await deps.ledger.append(input.portalId, {
         kind: 'objection', contactId: input.contactId, subjectHash, actor: input.actor, at,
