@@ -65,6 +65,29 @@ export const CHANNEL_LABELS: Record<Channel | 'all', Record<Lang, string>> = {
   all: { en: 'All channels', fr: 'Tous les canaux' },
 };
 
+const SOURCE_LABELS: Record<string, Record<Lang, string>> = {
+  web_form: { en: 'a form on our website', fr: 'un formulaire de notre site' },
+  trade_show: { en: 'a trade show', fr: 'un salon professionnel' },
+  business_card: { en: 'a business card you gave us', fr: 'une carte de visite que vous nous avez remise' },
+  inbound_request: { en: 'a request you sent us', fr: 'une demande que vous nous avez adressée' },
+  purchased_list: { en: 'a list bought from a data provider', fr: 'un fichier acheté à un fournisseur de données' },
+  rented_list: { en: 'a list rented from a data provider', fr: 'un fichier loué à un fournisseur de données' },
+  data_broker: { en: 'a data broker', fr: 'un courtier en données' },
+  partner_transfer: { en: 'one of our partners', fr: 'l’un de nos partenaires' },
+  scraped: { en: 'public web pages', fr: 'des pages web publiques' },
+  enrichment_tool: { en: 'a contact enrichment service', fr: 'un service d’enrichissement de contacts' },
+  manual_entry: { en: 'entered by our staff', fr: 'saisie par nos équipes' },
+  import: { en: 'an import into our CRM', fr: 'un import dans notre CRM' },
+  existing_customer: { en: 'our customer relationship with you', fr: 'notre relation client avec vous' },
+  referral: { en: 'a recommendation', fr: 'une recommandation' },
+};
+
+export function sourceLabel(kind: string | null, detail: string | null, lang: Lang): string | null {
+  const label = kind ? SOURCE_LABELS[kind]?.[lang] ?? null : null;
+  if (label && detail) return `${label} (${detail})`;
+  return label ?? detail ?? null;
+}
+
 const BASIS_LABELS: Record<string, Record<Lang, string>> = {
   consent: { en: 'with your consent', fr: 'avec votre consentement' },
   legitimate_interest: { en: 'on our legitimate interest; you may object', fr: 'sur notre intérêt légitime ; vous pouvez vous opposer' },

@@ -77,6 +77,7 @@ describe('preference centre over HTTP', () => {
     expect(html).toContain('Acme &lt;SAS&gt;');
     expect(html).not.toContain('marie.durand@');
     expect(html).toContain('m••••••@example.fr');
+    expect(html).toContain('un salon professionnel');
     expect(html).not.toContain('<script');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
