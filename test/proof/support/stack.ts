@@ -179,7 +179,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     },
     async stop() {
       await enf.stop().catch(() => undefined);
-      await app.stop();
+      // A stop that hangs must not hang the suite: the suites assert on behaviour, not on shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<'stuck'>((resolve) => { timer = setTimeout(() => resolve('stuck'), 20_000); });
+      const outcome = await Promise.race([app.stop().then(() => 'ok' as const), stuck]);
+      clearTimeout(timer);
+      if (outcome === 'stuck') console.warn('proof stack: app.stop() did not finish within 20 s');
       await standIn.close();
     },
   };
