@@ -1,0 +1,31 @@
+// The whole product in one process: the app core (`startApp`: storage, OAuth, webhook pipeline) plus the parts
+// that act on verdicts (enforcement: preference centre, sequence blocking, requests, retention sweeps) and the
+// CRM backend (card, settings, eligibility workflow action). The command line, the demo and end-to-end tests
+// start it the same way, so what is tested is what runs.
+import { startApp, type RunningApp, type StartOverrides } from './main.ts';
+import type { Config } from './config/config.ts';
+import { createEnforcementRuntime } from './enforcement/runtime.ts';
+import { createCrmRuntime } from './card/runtime.ts';
+
+export type RunningProduct = RunningApp & {
+  enforcement: Awaited<ReturnType<ReturnType<typeof createEnforcementRuntime>['attach']>>;
+};
+
+export async function startProduct(config: Config, overrides: StartOverrides = {}): Promise<RunningProduct> {
+  const enforcementRuntime = createEnforcementRuntime();
+  const crmRuntime = createCrmRuntime();
+  const running = await startApp(config, {
+    ...overrides,
+    routers: [...(overrides.routers ?? []), enforcementRuntime.router, crmRuntime.router],
+  });
+  try {
+    const enforcement = await enforcementRuntime.attach(running);
+    running.onStop(() => enforcement.stop());
+    crmRuntime.attach(running, enforcement.enforcement);
+    running.onStop(async () => crmRuntime.detach());
+    return Object.assign(running, { enforcement });
+  } catch (err) {
+    await running.stop();
+    throw err;
+  }
+}
