@@ -98,6 +98,12 @@ function postgresDb(runner: PgRunner, schema: string, savepointDepth: number | n
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       if (savepointDepth !== null) return withSavepoint(db, savepointDepth, fn, (d) => postgresDb(runner, schema, d));
       const client = await (runner as pg.Pool).connect();
+      // A connection cut while checked out (database restart, failover, pg_terminate_backend) emits 'error' on
+      // the client; with no listener that is an uncaught exception that kills the process. The running query
+      // rejects anyway; the broken client is released with its error so the pool discards it.
+      let broken: Error | undefined;
+      const onError = (err: Error) => { broken = err; };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(postgresDb(client, schema, 0));
@@ -107,7 +113,8 @@ function postgresDb(runner: PgRunner, schema: string, savepointDepth: number | n
         await client.query('rollback').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     async close() {
