@@ -96,8 +96,12 @@ export async function settleAndReconcile(s: Stack, portalId: number, expected: {
     await s.standIn.flushWebhooks().catch(() => undefined);
     const ready = s.standIn.contactIds(portalId).every((id) => s.props(portalId, id).pg_evaluated_at);
     if (ready) {
-      last = await reconcile(s, portalId, expected);
-      if (last.problems.length === 0) return last;
+      try {
+        last = await reconcile(s, portalId, expected);
+        if (last.problems.length === 0) return last;
+      } catch (err) {
+        last = { contacts: 0, problems: [`reconcile failed: ${(err as Error).message}`] };
+      }
     }
     await new Promise((r) => setTimeout(r, 250));
   }

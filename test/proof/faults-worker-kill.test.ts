@@ -1,0 +1,100 @@
+// kill -9 of a worker process in the middle of a batch: the web process (this one) receives and queues the
+// webhooks; the judging runs in a child process against the same Redis and PostgreSQL. The child is killed while
+// HubSpot calls of a batch are in flight; a second worker takes over (BullMQ hands the dead worker's job on once
+// its lock expires, and the claim on the pending contacts survives with the job), and the reconciliation check
+// proves no verdict missing, no objection lost, no duplicate ledger entry.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithServices, REDIS_TEST_URL } from '../support/services.ts';
+import { CLIENT_ID, CLIENT_SECRET, createProofDb, startStack, waitFor, type ProofDb, type Stack } from './support/stack.ts';
+import { settleAndReconcile, type ExpectedObjection } from './support/reconcile.ts';
+
+const NODE = path.resolve('node_modules/.bin/node');
+const WORKER = path.resolve('test/proof/support/worker-process.ts');
+const B2B = { country: 'France', company: 'Acme Industrie', jobtitle: 'Directeur achats', pg_is_professional: 'true', pg_offer_related: 'true', pg_source_kind: 'trade_show', pg_collected_at: '2026-05-10' };
+
+interface Worker { child: ChildProcess; judged: number; exited: Promise<number | null> }
+
+async function startWorker(s: Stack, db: ProofDb): Promise<Worker> {
+  const child = spawn(NODE, [WORKER], {
+    env: {
+      ...process.env, PROOF_DB_URL: db.url, PROOF_SCHEMA: db.schema, PROOF_PUBLIC_URL: s.baseUrl, PROOF_HUBSPOT_URL: s.standIn.url,
+      PROOF_CLIENT_ID: CLIENT_ID, PROOF_CLIENT_SECRET: CLIENT_SECRET, PROOF_APP_ID: String(s.standIn.appId),
+      PROOF_TOKEN_KEY: s.tokenKey, PROOF_REDIS_URL: REDIS_TEST_URL, PROOF_PREFIX: s.keyPrefix,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const w: Worker = { child, judged: 0, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  let buffer = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === 'ready') resolve();
+        else if (line.startsWith('{')) w.judged = (JSON.parse(line) as { judged: number }).judged;
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${stderr.slice(-2000)}`)));
+  });
+  await ready;
+  return w;
+}
+
+describeWithServices('kill -9 of a worker mid-batch', { postgres: true, redis: true }, () => {
+  let db: ProofDb;
+  let s: Stack;
+  const workers: Worker[] = [];
+  beforeAll(async () => {
+    db = await createProofDb();
+    s = await startStack({ db, redisUrl: REDIS_TEST_URL, consume: false });
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) { w.child.kill('SIGTERM'); await w.exited; }
+    await s?.stop();
+    await db?.drop();
+  });
+
+  it('a second worker finishes the dead one\'s batch: every contact judged, objections kept, ledger clean', async () => {
+    const first = await startWorker(s, db);
+    workers.push(first);
+    const portalId = await s.install();
+    await waitFor('empty backfill done', async () => (await s.app.pipeline?.pipeline.backfillProgress(portalId))?.state === 'done', 20_000);
+
+    // Slow batch updates: the worker is inside a batch (read done, write in flight) for a while.
+    s.standIn.setFaults({ latencyMs: 600, pathPrefix: '/crm/v3/objects/contacts/batch/update' });
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) ids.push(s.standIn.createContact(portalId, { email: `k${i}@acme-industrie.fr`, firstname: `K${i}`, ...B2B }));
+    await s.standIn.flushWebhooks();
+    const updates = () => Object.entries(s.standIn.stats(portalId).byRoute).filter(([k]) => /batch\/update/.test(k)).reduce((n, [, v]) => n + v, 0);
+    const reads = () => Object.entries(s.standIn.stats(portalId).byRoute).filter(([k]) => /batch\/read/.test(k)).reduce((n, [, v]) => n + v, 0);
+    await waitFor('a batch read', () => reads() >= 1, 20_000, 10);
+    await new Promise((r) => setTimeout(r, 150)); // the batch's update is now on the wire
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBeNull(); // killed by the signal, no graceful exit
+    const judgedAtKill = ids.filter((id) => s.props(portalId, id).pg_evaluated_at).length;
+    expect(judgedAtKill).toBeLessThan(ids.length); // really mid-work
+    s.standIn.setFaults(null);
+
+    // Objections arrive while no worker runs: the web process records them and queues the re-judgement.
+    const objections: ExpectedObjection[] = [];
+    for (const id of ids.slice(200, 203)) {
+      const link = s.enf.preferenceLink(portalId, id, s.props(portalId, id).email ?? '');
+      const res = await fetch(`${link}/unsubscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      expect(res.status).toBe(200);
+      objections.push({ contactId: id, channel: 'email' });
+    }
+
+    const second = await startWorker(s, db);
+    workers.push(second);
+    const r = await settleAndReconcile(s, portalId, { objections }, 45_000);
+    expect(r.problems).toEqual([]);
+    expect(r.contacts).toBe(250);
+    expect(second.judged).toBeGreaterThan(0); // the survivor did the rest
+    expect(updates()).toBeGreaterThan(0);
+  }, 120_000);
+});
