@@ -1,6 +1,7 @@
 // The `audit` command end to end on a generated file: 1,000,000 JSON lines (20,000 with --quick) audited by
 // the real CLI in a child process (`--format jsonl`, every verdict serialised and read back), timing the wall
-// clock and the child's peak resident memory (GNU time's max RSS, else VmHWM polled from /proc).
+// clock, the CPU time (user + system: the figure that stays meaningful on a shared, loaded machine) and the
+// child's peak resident memory (GNU time's max RSS, else VmHWM polled from /proc).
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -33,7 +34,7 @@ export async function writeAuditFile(path: string, lines: number, seed = 777): P
   return (await stat(path)).size;
 }
 
-export interface ChildRun { seconds: number; peakRssMb: number; exitCode: number | null; outputLines: number; outputBytes: number; stderr: string }
+export interface ChildRun { seconds: number; cpuSeconds: number | null; peakRssMb: number; exitCode: number | null; outputLines: number; outputBytes: number; stderr: string }
 
 /** Runs the CLI on `file` and measures it. */
 export async function runAuditChild(file: string, args: string[], timeFile: string): Promise<ChildRun> {
@@ -42,7 +43,7 @@ export async function runAuditChild(file: string, args: string[], timeFile: stri
   const useTime = existsSync('/usr/bin/time');
   const started = performance.now();
   const child = useTime
-    ? spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, node, ...cli], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, node, ...cli], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(node, cli, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let peakKb = 0;
   const poll = useTime ? null : setInterval(() => {
@@ -62,8 +63,13 @@ export async function runAuditChild(file: string, args: string[], timeFile: stri
   const [exitCode] = (await once(child, 'close')) as [number | null];
   const seconds = (performance.now() - started) / 1000;
   if (poll) clearInterval(poll);
-  if (useTime) peakKb = Number((await readFile(timeFile, 'utf8')).trim().split('\n').pop());
-  return { seconds, peakRssMb: Math.round(peakKb / 1024), exitCode, outputLines, outputBytes, stderr };
+  let cpuSeconds: number | null = null;
+  if (useTime) {
+    const [kb, user, system] = ((await readFile(timeFile, 'utf8')).trim().split('\n').pop() ?? '').split(' ').map(Number);
+    peakKb = kb ?? 0;
+    cpuSeconds = (user ?? 0) + (system ?? 0);
+  }
+  return { seconds, cpuSeconds, peakRssMb: Math.round(peakKb / 1024), exitCode, outputLines, outputBytes, stderr };
 }
 
 const section: BenchSection = {
@@ -94,9 +100,11 @@ const section: BenchSection = {
       jsonlSeconds: Number(jsonl.seconds.toFixed(2)),
       jsonlLinesPerSecond: Math.round(lines / jsonl.seconds),
       jsonlPeakRssMb: jsonl.peakRssMb,
+      ...(jsonl.cpuSeconds === null ? {} : { jsonlCpuSeconds: Number(jsonl.cpuSeconds.toFixed(2)) }),
       tableSeconds: Number(table.seconds.toFixed(2)),
       tableLinesPerSecond: Math.round(lines / table.seconds),
       tablePeakRssMb: table.peakRssMb,
+      ...(table.cpuSeconds === null ? {} : { tableCpuSeconds: Number(table.cpuSeconds.toFixed(2)) }),
     };
   },
 };

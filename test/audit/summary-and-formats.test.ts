@@ -12,9 +12,9 @@ import { verdictToJson } from '../../src/audit/verdict-json.ts';
 import type { ChannelVerdict, Verdict } from '../../src/engine/types.ts';
 import { AT, collect, CONTRACT_EXAMPLE, FIXTURES, ROOT } from './helpers.ts';
 
-async function text(chunks: AsyncIterable<string>): Promise<string> {
+async function text(chunks: AsyncIterable<string | Buffer>): Promise<string> {
   let out = '';
-  for await (const chunk of chunks) out += chunk;
+  for await (const chunk of chunks) out += chunk.toString();
   return out;
 }
 async function* replay(records: AuditRecord[]): AsyncGenerator<AuditRecord> {
