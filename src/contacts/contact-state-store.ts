@@ -73,7 +73,7 @@ export class ContactStateStore {
       contact_id: u.contactId,
       status: u.verdict.status,
       blockers: blockersOf(u.verdict),
-      verdict: u.verdict,
+      verdict: compactVerdict(u.verdict),
       written: u.written,
       wrote: Object.keys(u.written).length > 0,
       email_hash: u.emailHash,
@@ -116,6 +116,22 @@ export class ContactStateStore {
     for (const r of rows) for (const b of (r.blockers ?? '').split(',')) if (b) out[b] = (out[b] ?? 0) + 1;
     return out;
   }
+}
+
+/**
+ * What we keep of a verdict: the decision per channel, status, source, retention and versions, without the
+ * reason texts (they are rebuilt on demand by the engine, and would multiply the row size by ten).
+ */
+export function compactVerdict(v: Verdict): Verdict {
+  const channels = Object.fromEntries(Object.entries(v.channels).map(([ch, c]) => [ch, {
+    allowed: c.allowed, ...(c.basis ? { basis: c.basis } : {}), ...(c.blocker ? { blocker: c.blocker } : {}),
+    reasons: c.reasons.map((r) => ({ rule: r.rule, text: '', textFr: '', citation: '' })),
+  }])) as Verdict['channels'];
+  return {
+    id: v.id, audience: v.audience, audienceSignal: v.audienceSignal, jurisdiction: v.jurisdiction, rulePack: v.rulePack,
+    rulesVersion: v.rulesVersion, evaluatedAt: v.evaluatedAt, status: v.status, channels, source: v.source, retention: v.retention,
+    reasons: v.reasons.map((r) => ({ rule: r.rule, text: '', textFr: '', citation: '' })),
+  };
 }
 
 /** The distinct blocker ids of a verdict, sorted, comma-separated (what pg_blockers holds). */

@@ -11,6 +11,8 @@ import { judgeRecords, type JudgeDeps } from './judge-contacts.ts';
 import type { PipelineCrm, SearchPage } from './hubspot-crm.ts';
 
 export const BACKFILL_PAGE_SIZE = 200;
+/** Pages judged and written at once while the next searches run. */
+export const PAGES_IN_FLIGHT = 6;
 
 export type BackfillState = 'not_started' | 'pending' | 'running' | 'done' | 'failed';
 
@@ -82,8 +84,24 @@ export async function runBackfill(deps: BackfillDeps, portalId: number, signal?:
   const started = Date.now();
   const search = (after: string) => counted.searchAfterId(portalId, after, READ_PROPERTIES, BACKFILL_PAGE_SIZE, signal);
 
+  // Pages are judged and written concurrently (up to PAGES_IN_FLIGHT), while searches run back to back at the
+  // search limit; the checkpoint only advances over pages finished in order, so a resume never skips one.
+  const inFlight: { work: Promise<{ written: number }>; lastId: string; count: number; total: number }[] = [];
+  const checkpoint = async (done: { written: number }, page: { lastId: string; count: number; total: number }) => {
+    processed += page.count;
+    written += done.written;
+    lastId = page.lastId;
+    await deps.db.query(
+      `update backfill_runs set last_id = $2, processed = $3, written = $4, total = $5, api_calls = $6, updated_at = now() where portal_id = $1`,
+      [portalId, lastId, processed, written, page.total, calls]);
+  };
+  const settleHead = async () => {
+    const head = inFlight.shift();
+    if (head) await checkpoint(await head.work, head);
+  };
   try {
     let next: Promise<SearchPage> = search(lastId);
+    let seen = processed;
     for (let page = 1; ; page++) {
       const current = await next;
       if (current.results.length === 0) break;
@@ -92,29 +110,36 @@ export async function runBackfill(deps: BackfillDeps, portalId: number, signal?:
       // Prefetch the next page while this one is judged; search has its own rate limit.
       next = more && !signal?.aborted ? search(pageLastId) : Promise.resolve({ total: 0, results: [] });
       next.catch(() => undefined);
-      const r = await judgeRecords(judgeDeps, portalId, current.results, signal);
-      processed += current.results.length;
-      written += r.written;
-      lastId = pageLastId;
-      const total = processed + current.total - current.results.length;
-      await deps.db.query(
-        `update backfill_runs set last_id = $2, processed = $3, written = $4, total = $5, api_calls = $6, updated_at = now() where portal_id = $1`,
-        [portalId, lastId, processed, written, total, calls]);
+      const work = judgeRecords(judgeDeps, portalId, current.results, signal);
+      work.catch(() => undefined);
+      inFlight.push({ work, lastId: pageLastId, count: current.results.length, total: seen + current.total });
+      seen += current.results.length;
+      while (inFlight.length >= PAGES_IN_FLIGHT) await settleHead();
       if (page % 25 === 0) {
         const rate = Math.round((processed - Number(run.processed)) / ((Date.now() - started) / 1000));
-        logger.info({ portalId, processed, total, apiCalls: calls, perSecond: rate }, 'backfill progress');
+        logger.info({ portalId, processed, total: seen + current.total - current.results.length, apiCalls: calls, perSecond: rate }, 'backfill progress');
       }
       if (signal?.aborted) {
+        while (inFlight.length > 0) await settleHead();
         logger.info({ portalId, processed, lastId }, 'backfill paused at a checkpoint (shutdown)');
         return getBackfillProgress(deps.db, portalId);
       }
       if (!more) break;
     }
+    while (inFlight.length > 0) await settleHead();
     await deps.db.query(
       `update backfill_runs set state = 'done', total = processed, api_calls = $2, updated_at = now(), finished_at = now() where portal_id = $1`,
       [portalId, calls]);
     logger.info({ portalId, processed, written, apiCalls: calls, seconds: Math.round((Date.now() - started) / 1000) }, 'backfill done');
   } catch (err) {
+    // Keep what finished: checkpoint the pages done in order before the failure, then give up this attempt.
+    for (const f of inFlight.splice(0)) {
+      try {
+        await checkpoint(await f.work, f);
+      } catch {
+        break;
+      }
+    }
     if (signal?.aborted) return getBackfillProgress(deps.db, portalId);
     await deps.db.query(`update backfill_runs set api_calls = $2, error = $3, updated_at = now() where portal_id = $1`,
       [portalId, calls, (err instanceof Error ? err.name : 'error').slice(0, 200)]);

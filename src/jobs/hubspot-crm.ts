@@ -70,8 +70,10 @@ export function createHubSpotCrm(options: {
   async function call<T>(portalId: number, kind: CallKind, label: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
-      await options.limiter.acquire(portalId, kind, signal);
+      // The client (a token read, maybe a refresh) comes first: the slot is taken right before the request
+      // leaves, so our clock and HubSpot's see the same spacing.
       const client = await options.clients.forPortal(portalId);
+      await options.limiter.acquire(portalId, kind, signal);
       counter.calls += 1;
       counter.byKind[label] = (counter.byKind[label] ?? 0) + 1;
       try {

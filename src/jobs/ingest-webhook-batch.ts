@@ -39,7 +39,15 @@ export interface IngestResult {
 export async function ingestWebhookEvents(deps: IngestDeps, events: WebhookEvent[]): Promise<IngestResult> {
   const result: IngestResult = { events: events.length, duplicates: 0, ignored: 0, ownChanges: 0, inactivePortal: 0, queuedForJudgement: 0, forgotten: 0, merged: 0 };
   const byPortal = new Map<number, WebhookEvent[]>();
-  for (const e of events) byPortal.set(e.portalId, [...(byPortal.get(e.portalId) ?? []), e]);
+  for (const e of events) {
+    // Cheap filters first, before any database work: events we ignore and echoes of our own writes (named by
+    // our app id) need no dedupe. Echoes recognised only by value are caught below, with the stored values.
+    if (eventKind(e) === 'ignored') { result.ignored += 1; continue; }
+    if (eventKind(e) === 'propertyChange' && isOwnChange(e, { appId: deps.appId, written: null })) { result.ownChanges += 1; continue; }
+    const list = byPortal.get(e.portalId);
+    if (list) list.push(e);
+    else byPortal.set(e.portalId, [e]);
+  }
 
   for (const [portalId, list] of byPortal) {
     const keyed = new Map<string, WebhookEvent>();

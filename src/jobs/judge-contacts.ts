@@ -75,7 +75,10 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
   const updates: { id: string; properties: Record<string, string> }[] = [];
   const states: ContactStateUpdate[] = [];
   const detections: { contactId: string; sequenceId: string; enrolledAt: string; blockers: string }[] = [];
+  let n = 0;
   for (const record of records) {
+    // Give the event loop a turn every 25 contacts: webhook acknowledgements must stay fast during a backfill.
+    if (++n % 25 === 0) await new Promise((r) => setImmediate(r));
     const facts = contactFactsFromHubSpot(record, {
       consents: consents.get(record.id) ?? [],
       objections: objections.get(record.id) ?? [],
@@ -103,9 +106,9 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
   }
 
   const missing = new Set<string>();
-  for (let i = 0; i < updates.length; i += 100) {
-    const chunk = updates.slice(i, i + 100);
-    const r = await deps.crm.batchUpdate(portalId, chunk, signal);
+  const chunks: (typeof updates)[] = [];
+  for (let i = 0; i < updates.length; i += 100) chunks.push(updates.slice(i, i + 100));
+  for (const r of await Promise.all(chunks.map((chunk) => deps.crm.batchUpdate(portalId, chunk, signal)))) {
     for (const id of r.missing) missing.add(id);
   }
   const saved = states.filter((s) => !missing.has(s.contactId));
