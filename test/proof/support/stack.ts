@@ -10,8 +10,10 @@ import { createEnforcementRuntime, type AttachedEnforcement } from '../../../src
 import { createCrmRuntime } from '../../../src/card/runtime.ts';
 import { migrate, openDb, type Db } from '../../../src/storage/db.ts';
 import { signHubSpotV3 } from '../../../src/hubspot/signature.ts';
-import { DATABASE_TEST_URL } from '../../support/services.ts';
 import { freePort } from './private-redis.ts';
+
+// Read here rather than from test/support/services.ts, which imports vitest: child processes load this file too.
+const DATABASE_TEST_URL = process.env.DATABASE_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export const CLIENT_ID = 'proof-client';
 export const CLIENT_SECRET = 'proof-client-secret-0123456789';
