@@ -8,7 +8,8 @@ import type { AuditOptions, AuditRecord } from '../../src/audit/audit-stream.ts'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'audit', 'fixtures');
-export const CONTRACT_EXAMPLE = '/work/shared/contracts/audit-example.jsonl';
+/** Copy of ../shared/contracts/audit-example.jsonl (the contract's example input), kept in the repo for CI. */
+export const CONTRACT_EXAMPLE = join(FIXTURES, 'audit-example.jsonl');
 export const AT = new Date('2026-11-23T00:00:00Z');
 
 export interface CliRun { code: number; stdout: string; stderr: string }
