@@ -99,13 +99,16 @@ describeWithServices('faults on the HubSpot side (stand-in)', { postgres: true, 
 
   it('access tokens expiring during a backfill: the backfill finishes, every contact judged once', async () => {
     const pid = s.standIn.createAccount({ portalId: 700_000_000 + Math.floor(Math.random() * 1e6) }).portalId;
-    await s.standIn.seedContacts(pid, 300, { seed: 11 });
+    await s.standIn.seedContacts(pid, 600, { seed: 11 });
     s.standIn.setFaults({ latencyMs: 150, pathPrefix: '/crm/v3/objects/contacts' });
     s.standIn.approveInstallsAs(pid);
     const first = await fetch(`${s.baseUrl}/oauth/install`, { redirect: 'manual' });
     const consent = await fetch(first.headers.get('location') ?? '', { redirect: 'manual' });
     await fetch(consent.headers.get('location') ?? '', { redirect: 'manual' });
-    await waitFor('backfill running', async () => (await s.app.pipeline?.pipeline.backfillProgress(pid))?.processed !== 0, 30_000);
+    // Expire the tokens as soon as the backfill's first search page has been answered: the rest of its calls
+    // (batch updates, further pages) meet a token HubSpot no longer accepts.
+    const searches = () => Object.entries(s.standIn.stats(pid).byRoute).filter(([k]) => /search/.test(k)).reduce((n, [, v]) => n + v, 0);
+    await waitFor('first backfill page', () => searches() >= 1, 30_000, 5);
     s.standIn.expireAccessTokens(pid);
     const atExpiry = await s.app.pipeline?.pipeline.backfillProgress(pid);
     expect(atExpiry?.state).not.toBe('done'); // the tokens really died mid-backfill
@@ -114,7 +117,7 @@ describeWithServices('faults on the HubSpot side (stand-in)', { postgres: true, 
     s.standIn.setFaults(null);
     const r = await settleAndReconcile(s, pid, {}, 30_000);
     expect(r.problems).toEqual([]);
-    expect(r.contacts).toBe(300);
+    expect(r.contacts).toBe(600);
     expect(s.app.clients.refreshCalls).toBeGreaterThan(refreshesBefore); // a 401 led to one refresh, not a failed backfill
   }, 120_000);
 });
