@@ -31,6 +31,8 @@ export interface AuditSummary {
   errors: { count: number; sample: VerdictError[] };
 }
 
+const BLOCKER_BIT = Object.fromEntries(BLOCKERS.map((b, i) => [b, 1 << i])) as Record<Blocker, number>;
+
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 }
@@ -64,16 +66,20 @@ export class AuditSummariser {
     s.evaluated += 1;
     s.byStatus[v.status] += 1;
     s.byAudience[v.audience] += 1;
-    const blockers = new Set<Blocker>();
+    let blockers = 0; // bit i set: BLOCKERS[i] blocks at least one channel (no per-record allocation)
     for (const channel of CHANNELS) {
       const verdict = v.channels[channel];
       if (verdict.allowed) s.byChannel[channel].allowed += 1;
       else {
         s.byChannel[channel].blocked += 1;
-        if (verdict.blocker) blockers.add(verdict.blocker);
+        if (verdict.blocker) blockers |= BLOCKER_BIT[verdict.blocker];
       }
     }
-    for (const blocker of blockers) s.byBlocker[blocker] += 1;
+    if (blockers !== 0) {
+      for (let i = 0; i < BLOCKERS.length; i += 1) {
+        if (blockers & (1 << i)) s.byBlocker[BLOCKERS[i] as Blocker] += 1;
+      }
+    }
     const source = (s.bySource[v.source.kind] ??= { total: 0, byStatus: zeroes(STATUSES), highRisk: 0 });
     source.total += 1;
     source.byStatus[v.status] += 1;
