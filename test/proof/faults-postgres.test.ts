@@ -2,9 +2,10 @@
 // of the app's pool is terminated with pg_terminate_backend, repeatedly, while webhooks are being judged and
 // objections recorded. Only this test's own connections are cut (its own application_name), never another
 // suite's. Jobs fail, retry on fresh connections, and the reconciliation check passes.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices, REDIS_TEST_URL } from '../support/services.ts';
-import { createProofDb, startStack, terminateBackends, type ProofDb, type Stack } from './support/stack.ts';
+import { createProofDb, startStack, terminateBackends, waitFor, type ProofDb, type Stack } from './support/stack.ts';
+import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.ts';
 import { settleAndReconcile, type ExpectedObjection } from './support/reconcile.ts';
 
 const B2B = { country: 'France', company: 'Acme Industrie', jobtitle: 'Directeur achats', pg_is_professional: 'true', pg_offer_related: 'true', pg_source_kind: 'trade_show', pg_collected_at: '2026-05-10' };
@@ -68,4 +69,48 @@ describeWithServices('PostgreSQL connections dropped', { postgres: true, redis: 
     expect(r.problems).toEqual([]);
     expect(r.contacts).toBe(40);
   }, 90_000);
+});
+
+// A real restart: a private PostgreSQL server crashed (immediate shutdown) and started again while the app runs.
+const canRestart = privatePostgresAvailable();
+(canRestart ? describeWithServices : describe.skip)(`PostgreSQL restart (private server)${canRestart ? '' : ': skipped, no server binaries or postgres user'}`, { redis: true }, () => {
+  let server: PrivatePostgres;
+  let db: ProofDb;
+  let s: Stack;
+  beforeAll(async () => {
+    server = await startPrivatePostgres();
+    db = await createProofDb({ url: server.url });
+    s = await startStack({ db, redisUrl: REDIS_TEST_URL });
+  }, 90_000);
+  afterAll(async () => {
+    server?.start();
+    await s?.stop();
+    await db?.drop().catch(() => undefined);
+    server?.dispose();
+  });
+
+  it('events received while the database is down are judged once it is back; objections refused then, stored on retry', async () => {
+    const portalId = await s.install();
+    const ids: string[] = [];
+    for (let i = 0; i < 15; i++) ids.push(s.standIn.createContact(portalId, { email: `avant.pg${i}@acme-industrie.fr`, ...B2B }));
+    expect((await settleAndReconcile(s, portalId)).problems).toEqual([]);
+
+    server.crash();
+    // Webhooks still land in Redis: 200, judged later.
+    for (let i = 0; i < 10; i++) ids.push(s.standIn.createContact(portalId, { email: `pendant.pg${i}@acme-industrie.fr`, ...B2B }));
+    s.standIn.updateContact(portalId, ids[0] ?? '', { country: 'Italy' });
+    const link = s.enf.preferenceLink(portalId, ids[1] ?? '', s.props(portalId, ids[1] ?? '').email ?? '');
+    const unsubscribe = () => fetch(`${link}/unsubscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const during = await unsubscribe();
+    expect(during.status).toBe(503); // cannot store it: says so, the sender retries
+    expect((await fetch(`${s.baseUrl}/healthz`)).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    server.start();
+    await waitFor('database back', async () => (await fetch(`${s.baseUrl}/healthz`)).status === 200, 20_000, 200);
+    expect((await unsubscribe()).status).toBe(200);
+    const r = await settleAndReconcile(s, portalId, { objections: [{ contactId: ids[1] ?? '', channel: 'email' }] }, 60_000);
+    expect(r.problems).toEqual([]);
+    expect(r.contacts).toBe(25);
+  }, 120_000);
 });

@@ -21,11 +21,12 @@ export const CLIENT_SECRET = 'proof-client-secret-0123456789';
 export type ProofDb = Db & { applicationName: string; url: string; drop(): Promise<void> };
 
 /** A migrated schema on the real PostgreSQL whose connections carry their own application_name. */
-export async function createProofDb(options: { poolSize?: number } = {}): Promise<ProofDb> {
+export async function createProofDb(options: { poolSize?: number; url?: string } = {}): Promise<ProofDb> {
+  const server = options.url ?? DATABASE_TEST_URL;
   const id = randomBytes(5).toString('hex');
   const schema = `proof_${id}`;
   const applicationName = `pg_proof_${id}`;
-  const u = new URL(DATABASE_TEST_URL);
+  const u = new URL(server);
   u.searchParams.set('application_name', applicationName);
   const db = await openDb({ databaseUrl: u.toString(), schema, poolSize: options.poolSize ?? 6 });
   await migrate(db);
@@ -34,7 +35,7 @@ export async function createProofDb(options: { poolSize?: number } = {}): Promis
     url: u.toString(),
     async drop() {
       await db.close().catch(() => undefined);
-      const c = new pg.Client({ connectionString: DATABASE_TEST_URL });
+      const c = new pg.Client({ connectionString: server });
       await c.connect();
       try {
         await c.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1`, [applicationName]);
@@ -48,7 +49,9 @@ export async function createProofDb(options: { poolSize?: number } = {}): Promis
 
 /** Terminates every backend of this database handle (what a PostgreSQL restart does to the app's pool). */
 export async function terminateBackends(db: ProofDb): Promise<number> {
-  const c = new pg.Client({ connectionString: DATABASE_TEST_URL });
+  const u = new URL(db.url);
+  u.searchParams.delete('application_name');
+  const c = new pg.Client({ connectionString: u.toString() });
   await c.connect();
   try {
     const r = await c.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()`, [db.applicationName]);
