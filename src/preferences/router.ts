@@ -5,7 +5,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { publicPageHeaders } from './headers.ts';
-import { maskEmail, pickLang, renderPreferencePage, renderProblemPage, type Lang, type PageModel } from './page.ts';
+import { maskEmail, pickLang, renderPreferencePage, renderProblemPage, sourceLabel, type Lang, type PageModel } from './page.ts';
 import { tagMatches, verifyPreferenceToken, type PreferenceClaims } from './token.ts';
 import type { EvidencePort } from '../enforcement/ports.ts';
 import { systemClock, type Clock } from '../enforcement/ports.ts';
@@ -92,7 +92,7 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
       controllerName: r.settings.controllerName ?? (lang === 'fr' ? 'l’entreprise qui vous a contacté' : 'the company that contacted you'),
       privacyPolicyUrl: r.settings.privacyPolicyUrl,
       maskedEmail: maskEmail(r.email),
-      source: p.pg_source_detail || p.pg_source_kind || null,
+      source: sourceLabel(p.pg_source_kind || null, p.pg_source_detail || null, lang),
       collectedAt: p.pg_collected_at ?? null,
       retentionExpiresAt: p.pg_retention_expires_at ?? null,
       bases: Object.fromEntries(CHANNELS.map((c) => [c, p[`pg_basis_${c}`] ?? null])),
