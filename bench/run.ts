@@ -12,8 +12,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export interface TargetCheck { section: string; metric: string; value: number | string | undefined; min?: number; max?: number; ok: boolean }
 
-export async function loadSections(directory = join(here, 'sections')): Promise<BenchSection[]> {
-  const files = (await readdir(directory)).filter((f) => f.endsWith('.ts')).sort();
+/**
+ * Imports the section modules, alphabetically. With `only`, just the files named like the wanted sections are
+ * imported (a section may pull heavy dependencies); a name matching no file makes it import them all and match
+ * on the sections' own names.
+ */
+export async function loadSections(directory = join(here, 'sections'), only: string[] | null = null): Promise<BenchSection[]> {
+  let files = (await readdir(directory)).filter((f) => f.endsWith('.ts')).sort();
+  if (only && only.every((name) => files.includes(`${name}.ts`))) files = files.filter((f) => only.includes(f.slice(0, -3)));
   const sections: BenchSection[] = [];
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(directory, file)).href)) as { default?: BenchSection };
@@ -41,8 +47,8 @@ async function main(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false },
     only: { type: 'string' }, strict: { type: 'boolean', default: false },
   } });
-  const all = await loadSections();
   const wanted = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const all = await loadSections(undefined, wanted);
   const unknown = wanted?.filter((name) => !all.some((s) => s.name === name)) ?? [];
   if (unknown.length > 0) {
     process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')}; known: ${all.map((s) => s.name).join(', ')}\n`);
