@@ -225,6 +225,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const n = await pending.size(portalId);
       if (n > 0) await scheduleJudge(portalId, n);
     }
+    // Evidence stored after a contact's last judgement whose re-judgement could not be queued (Redis away at
+    // that very moment): judged again, so HubSpot's tags never stay behind a stored objection or consent.
+    const { rows: stale } = await db.query<{ portal_id: number; contact_id: string }>(
+      `select e.portal_id, e.contact_id from (
+         select portal_id, contact_id, max(recorded_at) as at from contact_objections
+         where recorded_at > now() - interval '7 days' group by portal_id, contact_id
+         union all
+         select portal_id, contact_id, max(recorded_at) as at from contact_consents
+         where recorded_at > now() - interval '7 days' group by portal_id, contact_id) e
+       join contact_state s on s.portal_id = e.portal_id and s.contact_id = e.contact_id
+       where s.evaluated_at < e.at limit 1000`);
+    const byPortal = new Map<number, string[]>();
+    for (const r of stale) byPortal.set(Number(r.portal_id), [...(byPortal.get(Number(r.portal_id)) ?? []), r.contact_id]);
+    for (const [portalId, ids] of byPortal) await scheduleJudge(portalId, await pending.add(portalId, ids));
     if (deps.autoBackfill ?? true) {
       const { rows } = await db.query<{ portal_id: number }>(
         `select i.portal_id from installations i left join backfill_runs b on b.portal_id = i.portal_id
