@@ -72,4 +72,23 @@ describeWithServices('Redis restart', { postgres: true }, () => {
     expect(r.contacts).toBe(30);
     expect(s.standIn.failedWebhooks()).toEqual([]); // no delivery given up by HubSpot
   }, 120_000);
+
+  it('an objection stored while its re-judgement cannot be queued still reaches HubSpot (sweep)', async () => {
+    const portalId = await s.install();
+    const id = s.standIn.createContact(portalId, { email: 'sans.file@acme-industrie.fr', ...B2B });
+    expect((await settleAndReconcile(s, portalId)).problems).toEqual([]);
+    expect(s.props(portalId, id).pg_basis_phone).not.toBe('objected');
+    // Redis fails exactly between storing the objection and queueing its re-judgement.
+    const pipeline = s.app.pipeline?.pipeline as { judgeContact(p: number, c: string): Promise<void> };
+    const judgeContact = pipeline.judgeContact;
+    pipeline.judgeContact = async () => { throw new Error('Connection is closed.'); };
+    try {
+      const res = await s.signed('POST', `/api/portals/${portalId}/contacts/${id}/objections`, { asPortal: portalId, body: JSON.stringify({ channel: 'phone' }) });
+      expect(res.status).toBe(200);
+    } finally {
+      pipeline.judgeContact = judgeContact;
+    }
+    const r = await settleAndReconcile(s, portalId, { objections: [{ contactId: id, channel: 'phone' }] }, 20_000);
+    expect(r.problems).toEqual([]);
+  }, 60_000);
 });
