@@ -97,4 +97,26 @@ describeWithServices('kill -9 of a worker mid-batch', { postgres: true, redis: t
     expect(second.judged).toBeGreaterThan(0); // the survivor did the rest
     expect(updates()).toBeGreaterThan(0);
   }, 120_000);
+
+  it('SIGTERM mid-batch: the worker finishes or hands back its jobs, exits cleanly, and nothing is lost', async () => {
+    for (const w of workers.splice(0)) if (w.child.exitCode === null && w.child.signalCode === null) { w.child.kill('SIGTERM'); await w.exited; }
+    const first = await startWorker(s, db);
+    workers.push(first);
+    const portalId = await s.install();
+    await waitFor('empty backfill done', async () => (await s.app.pipeline?.pipeline.backfillProgress(portalId))?.state === 'done', 20_000);
+    s.standIn.setFaults({ latencyMs: 400, pathPrefix: '/crm/v3/objects/contacts/batch/update' });
+    const ids: string[] = [];
+    for (let i = 0; i < 150; i++) ids.push(s.standIn.createContact(portalId, { email: `t${i}@acme-industrie.fr`, ...B2B }));
+    await s.standIn.flushWebhooks();
+    const reads = () => Object.entries(s.standIn.stats(portalId).byRoute).filter(([k]) => /batch\/read/.test(k)).reduce((n, [, v]) => n + v, 0);
+    await waitFor('a batch read', () => reads() >= 1, 20_000, 10);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0); // graceful: the running batch completed or went back to the queue
+    s.standIn.setFaults(null);
+    const second = await startWorker(s, db);
+    workers.push(second);
+    const r = await settleAndReconcile(s, portalId, {}, 45_000);
+    expect(r.problems).toEqual([]);
+    expect(r.contacts).toBe(150);
+  }, 120_000);
 });
