@@ -26,6 +26,26 @@ export const COMMANDS: CliCommand[] = [
     // (semi 8 MB: 168 MB but ~12% more CPU in GC).
     v8Flags: ['--max-semi-space-size=16', '--max-old-space-size=256'],
   },
+  {
+    words: ['serve'],
+    summary: 'run the app (OAuth install, webhooks, card backend, preference centre, enforcement jobs) until SIGTERM',
+    run: async () => (await import('./serve.ts')).serve(),
+  },
+  {
+    words: ['ledger', 'verify'],
+    summary: 'check that a portal\'s evidence ledger hash chain is intact (exit 1 when it is not)',
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['verify', ...argv]),
+  },
+  {
+    words: ['ledger', 'export'],
+    summary: 'export a portal\'s (or one contact\'s) evidence ledger for an audit, as JSON or an HTML report',
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['export', ...argv]),
+  },
+  {
+    words: ['suppression', 'import'],
+    summary: 'import an opt-out file or a do-not-call registry extract into a portal\'s hashed suppression list',
+    run: async (argv) => (await import('./enforcement/import-command.ts')).runSuppressionImportCommand(argv),
+  },
 ];
 
 export const USAGE_EXIT = 2;
