@@ -195,8 +195,15 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
   });
 
   router.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
+    if (res.headersSent) return;
+    // The body parsers' refusals (oversized or unreadable form) are the client's error, not ours: 413/400.
+    const e = err as { type?: unknown; status?: unknown };
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.type === 'entity.too.large' ? 413 : 400).type('text/plain').send(e.type === 'entity.too.large' ? 'Request too large.' : 'Bad request.');
+      return;
+    }
     deps.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'preference centre request failed');
-    if (!res.headersSent) res.status(503).type('text/plain').send('Temporarily unavailable, please try again in a moment.');
+    res.status(503).type('text/plain').send('Temporarily unavailable, please try again in a moment.');
   });
 
   return router;
