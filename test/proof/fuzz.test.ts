@@ -143,6 +143,25 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
       expect(await queued()).toBe(before);
       expect((await fetch(`${s.baseUrl}/healthz`)).status).toBe(200); // still serving
     });
+
+    it('huge bodies on the card, settings, workflow action and preference centre: 4xx, nothing written', async () => {
+      const before = await written();
+      const big = JSON.stringify({ channel: 'email', pad: 'x'.repeat(2 * 1024 * 1024) });
+      const card = await s.signed('POST', `/api/portals/${portalId}/contacts/${contactId}/objections`, { asPortal: portalId, body: big });
+      expect(card.status).toBe(413);
+      expect((await s.signed('PUT', `/api/portals/${portalId}/settings`, { asPortal: portalId, body: big })).status).toBe(413);
+      const action = await fetch(`${s.baseUrl}/actions/eligibility`, { method: 'POST', body: big, headers: { 'content-type': 'application/json', 'x-hubspot-signature': 'x' } });
+      expect(action.status).toBe(413);
+      const key = derivePreferenceKey('proof-client-secret-0123456789');
+      const token = createPreferenceToken(key, { portalId, contactId, email: 'fuzz.cible@acme-industrie.fr' });
+      const form = await fetch(`${s.baseUrl}/p/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: s.baseUrl, 'x-forwarded-for': nextIp() },
+        body: new URLSearchParams({ token, action: 'object', channels: 'email', pad: 'y'.repeat(100_000) }).toString() });
+      expect(form.status).toBe(413);
+      const oneClick = await fetch(`${s.baseUrl}/p/${token}/unsubscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': nextIp() },
+        body: `List-Unsubscribe=One-Click&pad=${'z'.repeat(50_000)}` });
+      expect(oneClick.status).toBe(413);
+      expect(await written()).toBe(before);
+    });
   });
 
   describe('card, settings and workflow action', () => {
