@@ -218,6 +218,36 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
     });
   });
 
+  describe('every endpoint', () => {
+    it('random content types, content encodings and bytes: never a 5xx, nothing written', async () => {
+      const key = derivePreferenceKey('proof-client-secret-0123456789');
+      const token = createPreferenceToken(key, { portalId, contactId, email: 'fuzz.cible@acme-industrie.fr' });
+      const endpoints = [
+        { method: 'POST', path: '/webhooks/hubspot' },
+        { method: 'POST', path: `/api/portals/${portalId}/contacts/${contactId}/objections?portalId=${portalId}` },
+        { method: 'PUT', path: `/api/portals/${portalId}/settings?portalId=${portalId}` },
+        { method: 'POST', path: '/actions/eligibility' },
+        { method: 'POST', path: `/p/${token}` },
+        { method: 'POST', path: `/p/${token}/unsubscribe` },
+        { method: 'POST', path: '/oauth/callback' },
+      ];
+      await fc.assert(fc.asyncProperty(
+        fc.constantFrom(...endpoints),
+        fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain; charset=utf-16', 'application/json; charset=koi8-r', 'image/png', ''),
+        fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'x-unknown'),
+        fc.uint8Array({ maxLength: 600 }),
+        async (endpoint, type, encoding, bytes) => {
+          const before = await written();
+          const headers: Record<string, string> = { 'x-forwarded-for': nextIp(), origin: s.baseUrl };
+          if (type) headers['content-type'] = type;
+          if (encoding) headers['content-encoding'] = encoding;
+          const res = await fetch(s.baseUrl + endpoint.path, { method: endpoint.method, headers, body: Buffer.from(bytes) });
+          expect(res.status, `${endpoint.method} ${endpoint.path} ${type} ${encoding ?? ''}`).toBeLessThan(500);
+          expect(await written()).toBe(before);
+        }), { numRuns: RUNS });
+    });
+  });
+
   describe('preference centre', () => {
     it('random and tampered tokens, random forms: < 500, and only a genuine token writes', async () => {
       const key = derivePreferenceKey('proof-client-secret-0123456789');
