@@ -194,6 +194,16 @@ describeWithServices('portal isolation, preference links, headers', { postgres: 
     expect(await footprint(a)).toBe(before);
   });
 
+  it('the preference centre limits guessing: past 60 requests a minute from one address, 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 65; i++) {
+      statuses.push((await fetch(`${s.baseUrl}/p/guess${i}.abc`, { headers: { 'x-forwarded-for': '203.0.113.77' } })).status);
+    }
+    expect(statuses.slice(0, 60).every((x) => x === 404)).toBe(true);
+    expect(statuses.slice(60).every((x) => x === 429)).toBe(true);
+    expect((await fetch(`${s.baseUrl}/p/guess.abc`, { headers: { 'x-forwarded-for': '203.0.113.78' } })).status).toBe(404); // others unaffected
+  });
+
   it('public pages carry strict security headers; no page announces the framework', async () => {
     const key = derivePreferenceKey(CLIENT_SECRET);
     const good = `${s.baseUrl}/p/${createPreferenceToken(key, { portalId: a, contactId: contactA, email: 'alice@portail-a.fr' })}`;
