@@ -91,4 +91,24 @@ describeWithServices('Redis restart', { postgres: true }, () => {
     const r = await settleAndReconcile(s, portalId, { objections: [{ contactId: id, channel: 'phone' }] }, 20_000);
     expect(r.problems).toEqual([]);
   }, 60_000);
+
+  it('a frozen Redis (connections open, nothing answered): 503 within HubSpot\'s 5 seconds, then service resumes', async () => {
+    const portalId = await s.install();
+    const id = s.standIn.createContact(portalId, { email: 'gel@acme-industrie.fr', ...B2B });
+    expect((await settleAndReconcile(s, portalId)).problems).toEqual([]);
+    const event = { eventId: 8_100_001, subscriptionId: 1, portalId, appId: s.standIn.appId, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', propertyName: 'country', propertyValue: 'Spain', attemptNumber: 0, objectId: Number(id), changeSource: 'CRM_UI' };
+    redis.pause();
+    try {
+      const started = Date.now();
+      const res = await s.deliver(JSON.stringify([event]));
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      redis.resume();
+    }
+    s.standIn.updateContact(portalId, id, { country: 'Spain' });
+    const r = await settleAndReconcile(s, portalId, {}, 30_000);
+    expect(r.problems).toEqual([]);
+    expect(s.props(portalId, id).country).toBe('Spain');
+  }, 60_000);
 });

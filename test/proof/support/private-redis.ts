@@ -35,6 +35,9 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** Kills the server (SIGKILL) and waits until the port refuses connections. */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. `resume()` thaws it. */
+  pause(): void;
+  resume(): void;
   /** Stops it for good and removes its directory. */
   dispose(): Promise<void>;
 }
@@ -74,7 +77,10 @@ export async function startPrivateRedis(options: { persist?: boolean } = {}): Pr
     port,
     start,
     stop,
+    pause() { child?.kill('SIGSTOP'); },
+    resume() { child?.kill('SIGCONT'); },
     async dispose() {
+      child?.kill('SIGCONT');
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
