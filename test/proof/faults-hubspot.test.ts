@@ -120,4 +120,23 @@ describeWithServices('faults on the HubSpot side (stand-in)', { postgres: true, 
     expect(r.contacts).toBe(600);
     expect(s.app.clients.refreshCalls).toBeGreaterThan(refreshesBefore); // a 401 led to one refresh, not a failed backfill
   }, 120_000);
+
+  it('an account that revoked the app mid-stream: marked uninstalled, its work dropped, other accounts unaffected', async () => {
+    const gone = await s.install();
+    const kept = await s.install();
+    for (let i = 0; i < 5; i++) s.standIn.createContact(gone, person(i, 'gone'));
+    expect((await settleAndReconcile(s, gone)).problems).toEqual([]);
+    s.standIn.revokeRefreshTokens(gone);
+    s.standIn.expireAccessTokens(gone);
+    const late = s.standIn.createContact(gone, person(9, 'gone'));
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(s.standIn.createContact(kept, person(i, 'kept')));
+    await s.standIn.flushWebhooks();
+    await waitFor('installation marked uninstalled', async () => !(await s.app.installations.isActive(gone)), 30_000);
+    const r = await settleAndReconcile(s, kept, {}, 30_000);
+    expect(r.problems).toEqual([]);
+    expect(r.contacts).toBe(20);
+    expect(s.props(gone, late).pg_evaluated_at ?? null).toBeNull(); // nothing written with a dead grant
+    await waitFor('nothing left pending for the gone account', async () => (await s.app.pipeline?.pipeline.stores.pending.size(gone)) === 0, 30_000);
+  }, 90_000);
 });
