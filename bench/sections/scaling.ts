@@ -105,6 +105,7 @@ const section: BenchSection = {
           }));
           log(`${workers} worker process(es): ${portals * perPortal} events over ${portals} portals`);
           const t0 = performance.now();
+          const cpu0 = process.cpuUsage();
           // As HubSpot delivers: batches of up to 100 events, portals interleaved.
           for (let i = 0; i < perPortal; i += 100) {
             for (const list of events) await app.pipeline!.pipeline.intake.accept(list.slice(i, i + 100) as never);
@@ -118,7 +119,10 @@ const section: BenchSection = {
             await new Promise((r) => setTimeout(r, 25));
           }
           const ms = performance.now() - t0;
+          const cpu = process.cpuUsage(cpu0);
           result[`eventsPerSecond_${workers}w`] = Math.round((total * 1000) / ms);
+          // This process is the stand-in (HubSpot) and the intake: near 100 % it, not the workers, is the limit.
+          result[`standInProcessCpuPct_${workers}w`] = Math.round(((cpu.user + cpu.system) / 1000 / ms) * 100);
           result[`intakeQueueMs_${workers}w`] = Math.round(queuedMs);
           log(`${workers}: ${Math.round((total * 1000) / ms)} events/s`);
         } finally {
