@@ -194,6 +194,18 @@ describeWithServices('portal isolation, preference links, headers', { postgres: 
     expect(await footprint(a)).toBe(before);
   });
 
+  it('preference-centre forms posted from another site are refused (403) and write nothing', async () => {
+    const key = derivePreferenceKey(CLIENT_SECRET);
+    const token = createPreferenceToken(key, { portalId: a, contactId: contactA, email: 'alice@portail-a.fr' });
+    const before = await footprint(a);
+    const body = new URLSearchParams({ token, action: 'object_all' }).toString();
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: s.baseUrl }]) {
+      const res = await fetch(`${s.baseUrl}/p/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '198.51.100.9', ...headers }, body });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+    }
+    expect(await footprint(a)).toBe(before);
+  });
+
   it('the preference centre limits guessing: past 60 requests a minute from one address, 429', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 65; i++) {
