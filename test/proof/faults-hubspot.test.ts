@@ -1,7 +1,8 @@
 // Faults on HubSpot's side, with the app on real PostgreSQL and Redis (BullMQ): the stand-in answering 429, 5xx
 // or nothing at all on a share of calls, access tokens expiring in the middle of a backfill, and webhook deliveries
 // duplicated and reordered. After each, the reconciliation check proves every effect present exactly once.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../support/db.ts';
 import { describeWithServices, REDIS_TEST_URL } from '../support/services.ts';
 import { createProofDb, startStack, waitFor, type ProofDb, type Stack } from './support/stack.ts';
 import { settleAndReconcile, type ExpectedObjection } from './support/reconcile.ts';
@@ -138,5 +139,36 @@ describeWithServices('faults on the HubSpot side (stand-in)', { postgres: true, 
     expect(r.contacts).toBe(20);
     expect(s.props(gone, late).pg_evaluated_at ?? null).toBeNull(); // nothing written with a dead grant
     await waitFor('nothing left pending for the gone account', async () => (await s.app.pipeline?.pipeline.stores.pending.size(gone)) === 0, 30_000);
+  }, 90_000);
+});
+
+// The embedded mode (PGlite, in-process queue, webhook inbox in the database): duplicated and reordered
+// deliveries there too give one effect per event.
+describe('embedded mode: duplicated and reordered deliveries', () => {
+  let db: TestDb;
+  let s: Stack;
+  beforeAll(async () => {
+    db = await createTestDb('pglite');
+    s = await startStack({ db, redisUrl: null, webhooks: { duplicateRate: 0.4, reorder: true } });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+    await db?.drop();
+  });
+
+  it('every contact judged once from its last state, inbox drained, ledger clean', async () => {
+    const portalId = await s.install();
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push(s.standIn.createContact(portalId, person(i, 'emb')));
+    for (const id of ids.slice(0, 8)) s.standIn.updateContact(portalId, id, { country: 'Belgium' });
+    s.standIn.deleteContact(portalId, ids[29] ?? '');
+    const link = s.enf.preferenceLink(portalId, ids[5] ?? '', s.props(portalId, ids[5] ?? '').email ?? '');
+    expect((await fetch(`${link}/unsubscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
+    const r = await settleAndReconcile(s, portalId, { objections: [{ contactId: ids[5] ?? '', channel: 'email' }] }, 60_000);
+    expect(r.problems).toEqual([]);
+    expect(r.contacts).toBe(29);
+    expect(s.standIn.stats(portalId).webhookEvents).toBeGreaterThan(38);
+    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from webhook_inbox where state <> 'done'`);
+    expect(Number(rows[0]?.n)).toBe(0);
   }, 90_000);
 });
