@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithServices, REDIS_TEST_URL } from '../support/services.ts';
-import { createProofDb, startStack, waitFor, type ProofDb, type Stack } from './support/stack.ts';
+import { CLIENT_SECRET, createProofDb, startStack, waitFor, type ProofDb, type Stack } from './support/stack.ts';
 import { settleAndReconcile } from './support/reconcile.ts';
 import { signHubSpotV2, signHubSpotV3 } from '../../src/hubspot/signature.ts';
 import { auditStream } from '../../src/audit/audit-stream.ts';
@@ -77,7 +77,7 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
           method: 'POST', body,
           headers: {
             'content-type': 'application/json', 'x-hubspot-request-timestamp': String(timestamp),
-            'x-hubspot-signature-v3': signHubSpotV3({ method: 'POST', uri, rawBody: body as unknown as string /* the digest takes the exact bytes */, timestamp, clientSecret: 'proof-client-secret-0123456789' }),
+            'x-hubspot-signature-v3': signHubSpotV3({ method: 'POST', uri, rawBody: body as unknown as string /* the digest takes the exact bytes */, timestamp, clientSecret: CLIENT_SECRET }),
           },
         });
         expect([200, 400]).toContain(res.status);
@@ -121,7 +121,7 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
         // A genuine signature captured and replayed more than five minutes later (or dated in the future).
         fc.integer({ min: 5 * 60_000 + 1000, max: 30 * 24 * 3_600_000 }).chain((age) => fc.constantFrom(-1, 1).map((sign) => {
           const ts = Date.now() - sign * age;
-          return { sig: signHubSpotV3({ method: 'POST', uri, rawBody: valid, timestamp: ts, clientSecret: 'proof-client-secret-0123456789' }), ts };
+          return { sig: signHubSpotV3({ method: 'POST', uri, rawBody: valid, timestamp: ts, clientSecret: CLIENT_SECRET }), ts };
         })),
       );
       await fc.assert(fc.asyncProperty(attack, async ({ sig, ts }) => {
@@ -154,7 +154,7 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
       expect((await s.signed('PUT', `/api/portals/${portalId}/settings`, { asPortal: portalId, body: big })).status).toBe(413);
       const action = await fetch(`${s.baseUrl}/actions/eligibility`, { method: 'POST', body: big, headers: { 'content-type': 'application/json', 'x-hubspot-signature': 'x' } });
       expect(action.status).toBe(413);
-      const key = derivePreferenceKey('proof-client-secret-0123456789');
+      const key = derivePreferenceKey(CLIENT_SECRET);
       const token = createPreferenceToken(key, { portalId, contactId, email: 'fuzz.cible@acme-industrie.fr' });
       const form = await fetch(`${s.baseUrl}/p/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: s.baseUrl, 'x-forwarded-for': nextIp() },
         body: new URLSearchParams({ token, action: 'object', channels: 'email', pad: 'y'.repeat(100_000) }).toString() });
@@ -199,7 +199,7 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
       const before = await written();
       await fc.assert(fc.asyncProperty(fc.oneof(
         fc.string({ maxLength: 60 }).map((sig) => ({ sig, ts: Date.now() })),
-        fc.integer({ min: 301_000, max: 10 ** 9 }).map((age) => ({ sig: signHubSpotV3({ method: 'POST', uri: s.baseUrl + path, rawBody: raw, timestamp: Date.now() - age, clientSecret: 'proof-client-secret-0123456789' }), ts: Date.now() - age })),
+        fc.integer({ min: 301_000, max: 10 ** 9 }).map((age) => ({ sig: signHubSpotV3({ method: 'POST', uri: s.baseUrl + path, rawBody: raw, timestamp: Date.now() - age, clientSecret: CLIENT_SECRET }), ts: Date.now() - age })),
       ), async ({ sig, ts }) => {
         const res = await fetch(s.baseUrl + path, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': String(ts) } });
         expect([400, 401]).toContain(res.status);
@@ -212,7 +212,7 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
       await fc.assert(fc.asyncProperty(fc.oneof(anyJson.map((j) => JSON.stringify(j) ?? ''),
         fc.record({ origin: fc.record({ portalId: wrongType }), object: fc.record({ objectId: wrongType, objectType: wrongType }), inputFields: wrongType }).map((o) => JSON.stringify(o))),
       fc.boolean(), async (raw, forge) => {
-        const sig = forge ? signHubSpotV2({ method: 'POST', uri, rawBody: raw, clientSecret: 'not-the-secret' }) : signHubSpotV2({ method: 'POST', uri, rawBody: raw, clientSecret: 'proof-client-secret-0123456789' });
+        const sig = forge ? signHubSpotV2({ method: 'POST', uri, rawBody: raw, clientSecret: 'not-the-secret' }) : signHubSpotV2({ method: 'POST', uri, rawBody: raw, clientSecret: CLIENT_SECRET });
         const res = await fetch(uri, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hubspot-signature': sig, 'x-hubspot-signature-version': 'v2' } });
         expect(res.status).toBeLessThan(500);
         if (forge) expect(res.status).toBe(401);
@@ -222,7 +222,7 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
 
   describe('every endpoint', () => {
     it('random content types, content encodings and bytes: never a 5xx, nothing written', async () => {
-      const key = derivePreferenceKey('proof-client-secret-0123456789');
+      const key = derivePreferenceKey(CLIENT_SECRET);
       const token = createPreferenceToken(key, { portalId, contactId, email: 'fuzz.cible@acme-industrie.fr' });
       const endpoints = [
         { method: 'POST', path: '/webhooks/hubspot' },
@@ -252,7 +252,7 @@ describeWithServices('fuzzing the HTTP surface', { postgres: true, redis: true }
 
   describe('preference centre', () => {
     it('random and tampered tokens, random forms: < 500, and only a genuine token writes', async () => {
-      const key = derivePreferenceKey('proof-client-secret-0123456789');
+      const key = derivePreferenceKey(CLIENT_SECRET);
       const good = createPreferenceToken(key, { portalId, contactId, email: 'fuzz.cible@acme-industrie.fr' });
       const otherKey = derivePreferenceKey('another-secret-entirely');
       const token = fc.oneof(
