@@ -4,7 +4,7 @@
 // (e.g. "scaling,pipeline-intake"); the default keeps this file to seconds on two cores.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeWithServices } from '../support/services.ts';
 import { loadSections } from '../../bench/run.ts';
 
@@ -33,4 +33,19 @@ describeWithServices('bench --quick: scaling (and any section named in PROOF_BEN
     const scaling = report.sections.scaling ?? {};
     expect(scaling).toEqual(expect.objectContaining({ eventsPerSecond_1w: expect.any(Number), eventsPerSecond_2w: expect.any(Number), speedup_2w: expect.any(Number) }));
   }, 240_000);
+});
+
+describe('benchmark sections the issue asks for', () => {
+  it('exist and declare targets on the issue\'s figures (intake, acknowledgement, event-to-tag, API calls, backfill floor)', async () => {
+    const sections = new Map((await loadSections()).map((s) => [s.name, s]));
+    const targeted = (name: string, pattern: RegExp) => (sections.get(name)?.targets ?? []).some((t) => pattern.test(t.metric));
+    expect(targeted('pipeline-intake', /^eventsPerSecond/)).toBe(true);
+    expect(targeted('pipeline-intake', /^ackP99/)).toBe(true);
+    expect(targeted('pipeline-latency', /^latencyP95/)).toBe(true);
+    expect(targeted('pipeline-latency', /^callsPerEvent/)).toBe(true);
+    expect(targeted('pipeline-backfill', /^callsPerContact/)).toBe(true);
+    expect(targeted('pipeline-backfill', /^timeOverFloor/)).toBe(true);
+    expect(targeted('engine', /^evaluationsPerSecond/)).toBe(true);
+    expect(sections.has('scaling')).toBe(true);
+  });
 });
