@@ -75,12 +75,35 @@ async function fire(url: string, batch: { body: string; headers: Record<string, 
   return { acks: acks.sort((a, b) => a - b), seconds: (performance.now() - t0) / 1000, failures };
 }
 
+/** Open loop: one delivery every 1000/perSecond ms whatever the answers, as HubSpot sends at a given load. */
+async function fireAtRate(url: string, batch: { body: string; headers: Record<string, string> }[], perSecond: number): Promise<{ acks: number[]; failures: number }> {
+  const acks: number[] = [];
+  let failures = 0;
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    const due = t0 + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const d = batch[i] as { body: string; headers: Record<string, string> };
+    inflight.push((async () => {
+      const s = performance.now();
+      const res = await fetch(`${url}/webhooks/hubspot`, { method: 'POST', body: d.body, headers: d.headers });
+      await res.arrayBuffer();
+      acks.push(performance.now() - s);
+      if (res.status !== 200) failures++;
+    })());
+  }
+  await Promise.all(inflight);
+  return { acks: acks.sort((a, b) => a - b), failures };
+}
+
 const section: BenchSection = {
   name: 'pipeline-intake',
-  description: 'webhook intake into BullMQ on Redis: events/s and ack p50/p99; naive receiver (read+write per event) beside it',
+  description: 'webhook intake into BullMQ on Redis: events/s at saturation, ack p50/p99 at saturation and at 5,000 events/s; naive receiver (read+write per event) beside it',
   targets: [
     { metric: 'eventsPerSecond', min: 5000, fullRunOnly: true },
-    { metric: 'ackP99Ms', max: 100, fullRunOnly: true },
+    { metric: 'ackP99MsAt5000', max: 100, fullRunOnly: true },
   ],
   async run({ quick, log: say }): Promise<BenchResult> {
     if (!redisUp) return { skipped: 'Redis unreachable' };
@@ -99,6 +122,8 @@ const section: BenchSection = {
       say(`posting ${count} deliveries of 100 events, 10 at a time`);
       const r = await fire(server.url, batch, 10);
       const stored = await queue.pending();
+      // Acknowledgement times at the target load (5,000 events/s = 50 deliveries/s), not at saturation.
+      const steady = await fireAtRate(server.url, deliveries(quick ? 50 : 500, server.url, null), 50);
 
       // Naive receiver: judge on the request path, one read and one write per event (stand-in, limits off so
       // only the work itself is timed; with HubSpot's limits it could not keep up at all).
@@ -111,8 +136,8 @@ const section: BenchSection = {
       const naive = await serve({
         async accept(events) {
           for (const e of events) {
-            const c = await client.crm.contacts.basicApi.getById(e.objectId, ['country', 'pg_status']);
-            await client.crm.contacts.basicApi.update(e.objectId, { properties: { pg_status: c.properties.pg_status ?? 'at_risk' } });
+            const c = await client.crm.contacts.basicApi.getById(e.objectId, ['country', 'jobtitle']);
+            await client.crm.contacts.basicApi.update(e.objectId, { properties: { jobtitle: c.properties.jobtitle ?? 'Acheteur' } });
             naiveCalls += 2;
           }
         },
@@ -125,9 +150,12 @@ const section: BenchSection = {
         deliveries: count,
         events: count * 100,
         eventsPerSecond: Math.round((count * 100) / r.seconds),
-        ackP50Ms: Number(percentile(r.acks, 50).toFixed(2)),
-        ackP99Ms: Number(percentile(r.acks, 99).toFixed(2)),
-        refused: r.failures,
+        ackP50MsSaturated: Number(percentile(r.acks, 50).toFixed(2)),
+        ackP99MsSaturated: Number(percentile(r.acks, 99).toFixed(2)),
+        ackP50MsAt5000: Number(percentile(steady.acks, 50).toFixed(2)),
+        ackP99MsAt5000: Number(percentile(steady.acks, 99).toFixed(2)),
+        refused: r.failures + steady.failures,
+        naiveRefused: n.failures,
         jobsStored: stored,
         naiveEventsPerSecond: Math.round((naiveCount * 100) / n.seconds),
         naiveAckP50Ms: Number(percentile(n.acks, 50).toFixed(1)),

@@ -102,10 +102,12 @@ const section: BenchSection = {
       const s0 = standIn.stats(naivePortal).calls;
       while (queue.length > 0 && Date.now() - n0 < budgetMs) {
         const e = queue.shift() as { id: string; at: number };
-        await limiter.acquire(naivePortal, 'api');
-        const c = await client.crm.contacts.basicApi.getById(e.id, ['email', 'country', 'pg_status']);
-        await limiter.acquire(naivePortal, 'api');
-        await client.crm.contacts.basicApi.update(e.id, { properties: { pg_status: c.properties.pg_status ?? 'at_risk' } });
+        const readSlot = await limiter.acquire(naivePortal, 'api');
+        const c = await client.crm.contacts.basicApi.getById(e.id, ['email', 'country', 'jobtitle']);
+        await readSlot();
+        const writeSlot = await limiter.acquire(naivePortal, 'api');
+        await client.crm.contacts.basicApi.update(e.id, { properties: { jobtitle: c.properties.jobtitle ?? 'Acheteur' } });
+        await writeSlot();
         naiveLatencies.push(Date.now() - e.at);
       }
       const naiveDone = naiveLatencies.length;

@@ -65,6 +65,19 @@ export class SuppressionList {
     return { email: h('email', normaliseEmail(ids.email)), phone: h('phone', normalisePhoneForMatch(ids.phone, defaultCountry)) };
   }
 
+  /** Hash of an already normalised value (lower-cased email, E.164 phone), e.g. the engine's verdict.phone.e164. */
+  async hashNormalised(portalId: number, kind: 'email' | 'phone', value: string | null): Promise<string | null> {
+    if (value === null) return null;
+    const salt = await this.#salt(portalId);
+    return createHmac('sha256', salt).update(`${kind}:${value}`).digest('base64url');
+  }
+
+  /** Whether the portal has any entry of this kind (a judgement batch skips phone parsing when it has none). */
+  async hasEntries(portalId: number, kind: 'email' | 'phone'): Promise<boolean> {
+    const { rows } = await this.#db.query(`select 1 from suppression_entries where portal_id = $1 and kind = $2 limit 1`, [portalId, kind]);
+    return rows.length > 0;
+  }
+
   /** Adds (or widens) entries for the identifiers given. Returns the hashes stored. */
   async add(portalId: number, ids: Identifiers, channels: ObjectionChannel[], origin = 'objection'): Promise<IdentifierHashes> {
     const hashes = await this.hash(portalId, ids);

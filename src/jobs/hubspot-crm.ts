@@ -73,12 +73,15 @@ export function createHubSpotCrm(options: {
       // The client (a token read, maybe a refresh) comes first: the slot is taken right before the request
       // leaves, so our clock and HubSpot's see the same spacing.
       const client = await options.clients.forPortal(portalId);
-      await options.limiter.acquire(portalId, kind, signal);
+      const release = await options.limiter.acquire(portalId, kind, signal);
       counter.calls += 1;
       counter.byKind[label] = (counter.byKind[label] ?? 0) + 1;
       try {
-        return await withDeadline(fn(client), options.callTimeoutMs ?? 20_000, label);
+        const result = await withDeadline(fn(client), options.callTimeoutMs ?? 20_000, label);
+        await release();
+        return result;
       } catch (err) {
+        await release();
         // An access token HubSpot no longer accepts although it has not reached its expiry: refresh once, retry.
         if (httpStatusOf(err) === 401 && !refreshed && options.clients.refresh) {
           refreshed = true;

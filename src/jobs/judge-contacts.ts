@@ -66,9 +66,13 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
     deps.evidence.listConsentsFor(portalId, ids),
     deps.evidence.listObjectionsFor(portalId, ids),
   ]);
+  // Phone numbers are parsed for the suppression match only when the portal has phone entries at all (parsing
+  // is the costliest step of a batch); the hash kept for later comes from the engine's own E.164.
+  const phoneEntries = await deps.suppression.hasEntries(portalId, 'phone');
   const hashes = new Map<string, IdentifierHashes>();
   for (const r of records) {
-    hashes.set(r.id, await deps.suppression.hash(portalId, { email: r.properties.email, phone: r.properties.phone ?? r.properties.mobilephone }, settings.defaultJurisdiction));
+    const phone = phoneEntries ? r.properties.phone ?? r.properties.mobilephone : null;
+    hashes.set(r.id, await deps.suppression.hash(portalId, { email: r.properties.email, phone }, settings.defaultJurisdiction));
   }
   const suppressed = await deps.suppression.matchMany(portalId, hashes);
 
@@ -101,7 +105,8 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
       });
     }
     const h = hashes.get(record.id) ?? { email: null, phone: null };
-    states.push({ contactId: record.id, verdict, written: changes, emailHash: h.email, phoneHash: h.phone, sequenceEnrolled: enrolled });
+    const phoneHash = h.phone ?? await deps.suppression.hashNormalised(portalId, 'phone', verdict.phone?.e164 ?? null);
+    states.push({ contactId: record.id, verdict, written: changes, emailHash: h.email, phoneHash, sequenceEnrolled: enrolled });
     result.byStatus[verdict.status] = (result.byStatus[verdict.status] ?? 0) + 1;
   }
 

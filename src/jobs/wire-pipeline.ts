@@ -1,7 +1,7 @@
 // Wiring of the pipeline into the app (src/main.ts): queue (BullMQ when REDIS_URL is set, else in-process),
 // the shared rate limiter, the HubSpot adapter, the webhook router, and the hook that starts a backfill once an
 // account is bootstrapped.
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../storage/db.ts';
@@ -16,6 +16,7 @@ import { createMemoryRateLimiter, createRedisRateLimiter, type PortalRateLimiter
 import { createWebhookRouter } from '../../webhooks/receive-hubspot-webhook.ts';
 import { createHubSpotCrm, newCallCounter, type CallCounter } from './hubspot-crm.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
+import { createBackfillRouter } from './backfill-router.ts';
 
 export interface AppPipelineOptions {
   config: Config;
@@ -66,9 +67,13 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
     coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,
   });
   o.bootstrapper?.onBootstrapped((portalId) => pipeline.startBackfill(portalId));
-  const router = createWebhookRouter({
+  const router = express.Router();
+  router.use(createWebhookRouter({
     clientSecret: o.config.hubspotClientSecret, publicBaseUrl: o.config.publicBaseUrl, intake: pipeline.intake, log,
-  });
+  }));
+  router.use(createBackfillRouter({
+    db: o.db, clientSecret: o.config.hubspotClientSecret, publicBaseUrl: o.config.publicBaseUrl, installations: o.installations,
+  }));
   return {
     pipeline, queue, limiter, counter, router,
     start: () => pipeline.start({ consume: true }),

@@ -59,6 +59,19 @@ describeWithServices('pipeline end to end (stand-in, PostgreSQL, Redis, worker p
     for (const id of stack.standIn.contactIds(stack.portalId)) expect(contact(id).pg_status).toBeTruthy();
   });
 
+  it('reports the backfill progress to a signed request from the portal, and to no one else', async () => {
+    const uri = `${stack.app.url}/api/portals/${stack.portalId}/backfill?portalId=${stack.portalId}`;
+    const get = (secret: string) => {
+      const timestamp = Date.now();
+      return fetch(uri, { headers: { 'x-hubspot-request-timestamp': String(timestamp),
+        'x-hubspot-signature-v3': signHubSpotV3({ method: 'GET', uri, rawBody: '', timestamp, clientSecret: secret }) } });
+    };
+    const ok = await get(stack.env.HUBSPOT_CLIENT_SECRET as string);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ state: 'done', processed: 30, total: 30 });
+    expect((await get('forged')).status).toBe(401);
+  });
+
   it('a created contact gets its tags', async () => {
     const id = stack.standIn.createContact(stack.portalId, { email: 'marc.leroy@acme-industrie.fr', company: 'Acme Industrie', jobtitle: 'Acheteur', country: 'France', pg_is_professional: 'true', pg_offer_related: 'true' });
     await waitForQuiet(stack, 30_000);

@@ -8,10 +8,10 @@ import { describeWithServices, REDIS_TEST_URL } from '../support/services.ts';
 
 const limits = { api: { limit: 5, windowMs: 300 }, search: { limit: 2, windowMs: 200 } };
 
-async function timesOf(n: number, acquire: () => Promise<void>): Promise<number[]> {
+async function timesOf(n: number, acquire: () => Promise<() => Promise<void>>): Promise<number[]> {
   const t0 = Date.now();
   const out: number[] = [];
-  await Promise.all(Array.from({ length: n }, async () => { await acquire(); out.push(Date.now() - t0); }));
+  await Promise.all(Array.from({ length: n }, async () => { const release = await acquire(); out.push(Date.now() - t0); await release(); }));
   return out.sort((a, b) => a - b);
 }
 
@@ -34,6 +34,17 @@ describe('memory rate limiter', () => {
     // Another portal and the search bucket are independent.
     const other = await timesOf(5, () => rl.acquire(2, 'api'));
     expect(other.at(-1)).toBeLessThan(100);
+  });
+
+  it('holds a slot while its call is in flight and counts it from the response', async () => {
+    const rl = createMemoryRateLimiter({ limits: { api: { limit: 1, windowMs: 100 }, search: limits.search } });
+    const release = await rl.acquire(4, 'api');
+    const t0 = Date.now();
+    const second = rl.acquire(4, 'api');
+    await new Promise((r) => setTimeout(r, 250));
+    await release();
+    await second;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(340);
   });
 
   it('pauses a portal after a 429', async () => {
@@ -70,5 +81,17 @@ describeWithServices('redis rate limiter', { redis: true }, () => {
     const t0 = Date.now();
     await createRedisRateLimiter(redis, { keyPrefix: prefix, limits }).acquire(10, 'search');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+  });
+
+  it('holds a slot while its call is in flight and counts it from the response', async () => {
+    const rl = createRedisRateLimiter(redis, { keyPrefix: prefix, limits: { api: { limit: 1, windowMs: 100 }, search: limits.search } });
+    const release = await rl.acquire(11, 'api');
+    const t0 = Date.now();
+    const second = rl.acquire(11, 'api');
+    await new Promise((r) => setTimeout(r, 250));
+    await release();
+    await second;
+    // Not before the first call's response plus one window.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(340);
   });
 });
