@@ -3,12 +3,13 @@
 // else the in-process queue), installs the app through the real OAuth redirects, lets the backfill judge every
 // contact, then creates and changes contacts in the stand-in, which delivers signed webhooks; prints what
 // happened. With --once it exits 0 after the summary; otherwise the app keeps running for exploring.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config/config.ts';
 import { startApp, type RunningApp } from '../src/main.ts';
 import { startStandIn, type StandIn } from './hubspot-standin/index.ts';
@@ -98,10 +99,11 @@ export async function startDemoStack(options: {
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   const config = loadConfig(env);
+  const keyPrefix = options.keyPrefix ?? `pg-demo-${randomBytes(4).toString('hex')}`;
   const app = await startApp(config, {
     listen: port, bootstrapRetryMs: false, db: options.db,
     pipeline: {
-      keyPrefix: options.keyPrefix ?? `pg-demo-${randomBytes(4).toString('hex')}`, coalesceWindowMs: 300, sweepIntervalMs: 2000,
+      keyPrefix, coalesceWindowMs: 300, sweepIntervalMs: 2000,
       consume: options.consume, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs,
     },
   });
@@ -110,6 +112,14 @@ export async function startDemoStack(options: {
     async stop() {
       await app.stop();
       await standIn.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      // A throw-away run leaves nothing behind in Redis (its queues, pending sets and rate-limit logs).
+      if (options.redisUrl && !options.keyPrefix) {
+        const redis = new Redis(options.redisUrl);
+        const keys = await redis.keys(`${keyPrefix}*`).catch(() => [] as string[]);
+        if (keys.length > 0) await redis.del(...keys).catch(() => undefined);
+        await redis.quit().catch(() => undefined);
+      }
     },
   };
 }
