@@ -70,6 +70,16 @@ export function toEpochMs(iso: string): number {
       return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000;
     }
   }
+  if (iso.length === 24 && iso.charCodeAt(10) === 84 && iso.charCodeAt(19) === 46 && iso.charCodeAt(23) === 90) {
+    // Fast path for YYYY-MM-DDTHH:MM:SS.mmmZ, what Date#toISOString writes.
+    const y = digits(iso, 0, 4), mo = digits(iso, 5, 2), d = digits(iso, 8, 2);
+    const h = digits(iso, 11, 2), mi = digits(iso, 14, 2), se = digits(iso, 17, 2), ms = digits(iso, 20, 3);
+    if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && se >= 0 && ms >= 0 && iso.charCodeAt(4) === 45
+      && iso.charCodeAt(7) === 45 && iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58) {
+      if (!validDay(y, mo, d) || h > 23 || mi > 59 || se > 59) return Number.NaN;
+      return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms;
+    }
+  }
   const m = DATE_TIME.exec(iso);
   if (m === null) return Number.NaN;
   const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]), h = Number(m[4]), mi = Number(m[5]);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addYearsUtc, isoDay, localDayStartMs, toEpochMs } from '../../src/engine/dates.ts';
 
@@ -15,6 +16,19 @@ describe('engine dates', () => {
       expect(Number.isNaN(toEpochMs(s)), s).toBe(true);
     }
     expect(toEpochMs('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+  });
+
+  it('reads Date#toISOString output (its own fast path) exactly like the general form', () => {
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
+      const iso = new Date(ms).toISOString();
+      expect(toEpochMs(iso)).toBe(ms);
+      expect(toEpochMs(`${iso.slice(0, -1)}+00:00`)).toBe(ms);
+      expect(toEpochMs(iso.toLowerCase())).toBe(ms);
+    }), { numRuns: 2000 });
+    for (const s of ['2026-02-29T10:00:00.000Z', '2026-08-11T24:00:00.000Z', '2026-08-11T10:60:00.000Z', '2026-08-11T10:00:60.000Z',
+      '2026-08-11T10:00:00.0a0Z', '2026-08-11T10:00:00,000Z', '2026-08-11X10:00:00.000Z']) {
+      expect(Number.isNaN(toEpochMs(s)), s).toBe(true);
+    }
   });
 
   it('adds calendar years, 29 February falling back to the 28th', () => {
