@@ -22,6 +22,19 @@ function reasonBytes(reason: Reason): Buffer {
   return bytes;
 }
 
+/** Where verdict bytes go: cached buffers are copied, dynamic text is encoded straight in. */
+export interface ByteSink {
+  bytes(b: Buffer): void;
+  text(s: string): void;
+}
+
+function writeReasons(reasons: readonly Reason[], sink: ByteSink): void {
+  for (let i = 0; i < reasons.length; i += 1) {
+    if (i > 0) sink.bytes(COMMA);
+    sink.bytes(reasonBytes(reasons[i] as Reason));
+  }
+}
+
 function pushReasons(reasons: readonly Reason[], parts: Buffer[]): void {
   for (let i = 0; i < reasons.length; i += 1) {
     if (i > 0) parts.push(COMMA);
@@ -47,19 +60,66 @@ function channelBytes(key: string, verdict: ChannelVerdict): Buffer {
   return bytes;
 }
 
-/** Appends the verdict's JSON bytes to `parts`. */
-export function pushVerdictJson(verdict: Verdict, parts: Buffer[]): void {
+/** Writes the verdict's JSON bytes to `sink`. */
+export function writeVerdictJson(verdict: Verdict, sink: ByteSink): void {
   const { channels, reasons, ...rest } = verdict;
-  parts.push(enc(`${JSON.stringify(rest).slice(0, -1)},"channels":{`));
+  sink.text(`${JSON.stringify(rest).slice(0, -1)},"channels":{`);
   let first = true;
   for (const key of Object.keys(channels)) {
-    if (!first) parts.push(COMMA);
-    parts.push(channelBytes(key, channels[key as keyof typeof channels]));
+    if (!first) sink.bytes(COMMA);
+    sink.bytes(channelBytes(key, channels[key as keyof typeof channels]));
     first = false;
   }
-  parts.push(CHANNELS_END_REASONS_START);
-  pushReasons(reasons, parts);
-  parts.push(END);
+  sink.bytes(CHANNELS_END_REASONS_START);
+  writeReasons(reasons, sink);
+  sink.bytes(END);
+}
+
+/** Appends the verdict's JSON bytes to `parts`. */
+export function pushVerdictJson(verdict: Verdict, parts: Buffer[]): void {
+  writeVerdictJson(verdict, { bytes: (b) => { parts.push(b); }, text: (s) => { parts.push(enc(s)); } });
+}
+
+/**
+ * A ByteSink filling fixed-size blocks: no Buffer object per piece, no concatenation. Full blocks wait in
+ * `ready` until taken; a piece never straddles two blocks, so each block is whole UTF-8.
+ */
+export class BlockWriter implements ByteSink {
+  readonly ready: Buffer[] = [];
+  private readonly blockSize: number;
+  private block: Buffer;
+  private pos = 0;
+
+  constructor(blockSize = 256 * 1024) {
+    this.blockSize = blockSize;
+    this.block = Buffer.allocUnsafe(blockSize);
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.block.length) return;
+    if (this.pos > 0) this.ready.push(this.block.subarray(0, this.pos));
+    this.block = Buffer.allocUnsafe(Math.max(this.blockSize, n));
+    this.pos = 0;
+  }
+
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    this.block.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  text(s: string): void {
+    this.room(s.length * 3); // UTF-8 never needs more than 3 bytes per UTF-16 unit
+    this.pos += this.block.write(s, this.pos, 'utf8');
+  }
+
+  /** Moves what is written so far into `ready` (the next write starts a new block). */
+  end(): void {
+    if (this.pos === 0) return;
+    this.ready.push(this.block.subarray(0, this.pos));
+    this.block = Buffer.allocUnsafe(this.blockSize);
+    this.pos = 0;
+  }
 }
 
 export function verdictToJson(verdict: Verdict): string {
