@@ -121,9 +121,10 @@ describeWithServices('portal isolation, preference links, headers', { postgres: 
     return rows[0]?.t ?? '';
   }
 
-  it('card, settings (with backfill progress) and card actions: portal A cannot read or write portal B', async () => {
+  it('card, settings, backfill progress and card actions: portal A cannot read or write portal B', async () => {
     const before = await footprint(b);
-    const reads = [`/api/portals/${b}/contacts/${contactB}/card`, `/api/portals/${b}/settings`];
+    const reads = [`/api/portals/${b}/contacts/${contactB}/card`, `/api/portals/${b}/settings`, `/api/portals/${b}/backfill`];
+    expect((await s.signed('GET', `/api/portals/${b}/backfill`, { asPortal: b })).status).toBe(200); // the endpoint exists
     for (const p of reads) {
       const res = await s.signed('GET', p, { asPortal: a });
       expect(res.status, p).toBe(403);
