@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config/config.ts';
 import { startApp, type RunningApp } from '../src/main.ts';
+import { startProduct, type RunningProduct } from '../src/start-product.ts';
 import { startStandIn, type StandIn } from './hubspot-standin/index.ts';
 import { log } from '../src/log.ts';
 import type { Db } from '../src/storage/db.ts';
@@ -51,6 +52,8 @@ export async function waitUntil(what: string, cond: () => Promise<boolean>, time
 export interface DemoStack {
   standIn: StandIn;
   app: RunningApp;
+  /** Present when the stack runs the whole product (enforcement and CRM backend too). */
+  product: RunningProduct | null;
   portalId: number;
   dataDir: string;
   /** The environment the app was configured from (a separate worker process reuses it). */
@@ -76,6 +79,8 @@ export async function startDemoStack(options: {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   clientSecret?: string;
+  /** Run the whole product (startProduct: enforcement and the CRM backend) rather than the app core. */
+  product?: boolean;
 }): Promise<DemoStack> {
   const clientId = 'demo-client';
   const clientSecret = options.clientSecret ?? randomBytes(18).toString('base64url');
@@ -100,15 +105,17 @@ export async function startDemoStack(options: {
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   const config = loadConfig(env);
   const keyPrefix = options.keyPrefix ?? `pg-demo-${randomBytes(4).toString('hex')}`;
-  const app = await startApp(config, {
-    listen: port, bootstrapRetryMs: false, db: options.db,
+  const overrides = {
+    listen: port, bootstrapRetryMs: false as const, db: options.db,
     pipeline: {
       keyPrefix, coalesceWindowMs: 300, sweepIntervalMs: 2000,
       consume: options.consume, lockDurationMs: options.lockDurationMs, stalledIntervalMs: options.stalledIntervalMs,
     },
-  });
+  };
+  const product = options.product ? await startProduct(config, overrides) : null;
+  const app = product ?? await startApp(config, overrides);
   return {
-    standIn, app, portalId, dataDir, env,
+    standIn, app, product, portalId, dataDir, env,
     async stop() {
       await app.stop();
       await standIn.close();
@@ -155,6 +162,7 @@ export async function runDemo(options: { once: boolean; contacts: number }): Pro
     redisUrl: process.env.REDIS_URL ?? null,
     databaseUrl: process.env.DATABASE_URL ?? null,
     dataDir: process.env.DATA_DIR,
+    product: true,
   });
   const { standIn, app, portalId } = stack;
   const pipeline = app.pipeline;
@@ -211,6 +219,11 @@ export async function runDemo(options: { once: boolean; contacts: number }): Pro
   const byBlocker = await states.blockerCounts(portalId);
   const judged = Object.values(byStatus).reduce((a, b) => a + b, 0);
   const detections = await countRows(app, `select count(*) as n from sequence_detections where portal_id = $1`, [portalId]);
+  // Enforcement acts on flagged enrolments at its next one-minute tick; the demo does not wait for the minute
+  // and runs that step now.
+  if (stack.product) await stack.product.enforcement.actOnDetections();
+  const blockEntries = await countRows(app, `select count(*) as n from evidence_ledger where portal_id = $1 and kind = 'block'`, [portalId]);
+  const ownerTasks = standIn.tasks(portalId).length;
   const sample = standIn.getContact(portalId, created[2] as string);
   const s = pipeline.pipeline.stats;
   console.log(`4. Live: ${created.length} contacts created and ${existing.length} changed -> ${events} webhook events in ${afterLive.webhookBatches - beforeLive.webhookBatches} signed deliveries,`
@@ -221,7 +234,8 @@ export async function runDemo(options: { once: boolean; contacts: number }): Pro
   console.log(`  tags written:           ${progress.written + s.judge.written} contacts updated, ${s.judge.propertiesWritten} properties in the live phase`);
   console.log(`  statuses:               ${Object.entries(byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  blockers:               ${Object.entries(byBlocker).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
-  console.log(`  sequences blocked:      ${detections} enrolment(s) of blocked contacts detected (of ${blocked.length} enrolled in the demo)`);
+  console.log(`  sequences blocked:      ${detections} enrolment(s) of blocked contacts detected (of ${blocked.length} enrolled in the demo); `
+    + `acted on: ${blockEntries} block(s) recorded in the ledger, ${ownerTasks} owner task(s) created`);
   console.log(`  webhooks:               ${s.ingest.events} events, ${s.ingest.duplicates} duplicates, ${s.ingest.ownChanges} own changes ignored`);
   console.log(`  API calls:              install ${installCalls}, backfill ${backfill.calls}, live ${live.calls}; rate-limited ${afterLive.rateLimited}`);
   console.log(`  time taken:             ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);

@@ -54,10 +54,16 @@ export interface AttachedEnforcement {
   /** A signed preference-centre URL for a contact (to put in emails and List-Unsubscribe). */
   preferenceLink(portalId: number, contactId: string, email: string | null): string;
   tick(): Promise<TickReport>;
+  /** Only the first step of a tick: act on flagged enrolments now (the demo; a caller that cannot wait a minute). */
+  actOnDetections(): Promise<TickReport>;
   stop(): Promise<void>;
 }
 
 const log = rootLog.child({ part: 'enforcement' });
+
+function emptyTickReport(): TickReport {
+  return { detections: 0, blockedFromDetections: 0, polledPortals: 0, blockedFromPoll: 0, reminders: 0, retentionPortals: 0, errors: 0 };
+}
 
 function verdictFromBlockers(blockers: string): EmailVerdict {
   const list = blockers.split(',').map((b) => b.trim()).filter(Boolean);
@@ -119,8 +125,8 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     });
 
     let lastReminders = 0;
-    async function tick(): Promise<TickReport> {
-      const report: TickReport = { detections: 0, blockedFromDetections: 0, polledPortals: 0, blockedFromPoll: 0, reminders: 0, retentionPortals: 0, errors: 0 };
+    /** Acts on the enrolments of blocked contacts that the pipeline flagged (the first step of every tick). */
+    async function actOnDetections(report: TickReport = emptyTickReport()): Promise<TickReport> {
       const { rows } = await db.query<{ id: unknown; portal_id: unknown; contact_id: string; blockers: string }>(
         `select id, portal_id, contact_id, blockers from sequence_detections where action = 'flagged' order by id limit 200`).catch(() => ({ rows: [] }));
       for (const d of rows) {
@@ -134,6 +140,11 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
           log.warn({ portalId: Number(d.portal_id), contactId: d.contact_id, err: (err as Error).message }, 'sequence detection not enforced yet');
         }
       }
+      return report;
+    }
+
+    async function tick(): Promise<TickReport> {
+      const report = await actOnDetections();
       const portals = (await installations.listActive()).map((i) => i.portalId);
       for (const portalId of portals) {
         try {
@@ -190,7 +201,7 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     }
 
     return {
-      enforcement, sequences, retention, hooks, queue, preferenceLink, tick,
+      enforcement, sequences, retention, hooks, queue, preferenceLink, tick, actOnDetections: () => actOnDetections(),
       async stop() {
         inner = null;
         await queue?.close({ timeoutMs: 5_000 });
