@@ -1,12 +1,12 @@
-// Boot: config -> database -> migrations -> clients -> HTTP (-> queue and workers, added by the pipeline).
-// `startApp` is what the demo and the end-to-end tests call to run the whole app in-process; `stop()` shuts it
-// down in reverse order. Run directly, it serves until SIGTERM/SIGINT.
+// Boot: config -> database -> migrations -> clients -> HTTP -> webhook pipeline (queue and workers).
+// `startApp` runs the app core in-process; `stop()` shuts it down in reverse order. `startProduct`
+// (src/start-product.ts) adds enforcement and the CRM backend; `prospect-guard serve` (src/serve.ts) runs that.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type express from 'express';
 import { Redis } from 'ioredis';
-import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { ConfigError, type Config } from './config/config.ts';
 import { loadOrCreateDevTokenKeys, TokenCipher, type TokenKeyRing } from './crypto/token-cipher.ts';
 import { migrate, openDb, type Db } from './storage/db.ts';
 import { InstallationStore } from './storage/installations.ts';
@@ -140,29 +140,4 @@ export async function startApp(config: Config, overrides: StartOverrides = {}): 
       return stopping;
     },
   };
-}
-
-async function runFromCommandLine(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const running = await startApp(config);
-  log.info({ url: config.publicBaseUrl, db: running.db.kind, redis: running.redis !== null }, 'Prospect Guard started');
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    running.stop().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await runFromCommandLine();
 }
