@@ -22,6 +22,10 @@ export async function startProduct(config: Config, overrides: StartOverrides = {
     const enforcement = await enforcementRuntime.attach(running);
     running.onStop(() => enforcement.stop());
     crmRuntime.attach(running, enforcement.enforcement);
+    // HubSpot's own opt-out becomes an objection everywhere (ledger, hashed suppression list), not only a verdict.
+    const pipeline = running.pipeline?.pipeline ?? null;
+    pipeline?.setEmailOptOutHandler((portalId, contactId, email) => enforcement.hooks.onHubSpotEmailOptOut(portalId, contactId, email));
+    running.onStop(async () => pipeline?.setEmailOptOutHandler(null));
     running.onStop(async () => crmRuntime.detach());
     return Object.assign(running, { enforcement });
   } catch (err) {

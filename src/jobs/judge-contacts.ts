@@ -22,6 +22,8 @@ export interface JudgeDeps {
   settings(portalId: number): Promise<PortalSettings>;
   now(): Date;
   log: Logger;
+  /** HubSpot's own hs_email_optout is an objection to email: handed to enforcement (ledger, suppression list). */
+  onEmailOptOut?: ((portalId: number, contactId: string, email: string | null) => Promise<void>) | null;
 }
 
 export interface JudgeResult {
@@ -76,6 +78,7 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
   }
   const suppressed = await deps.suppression.matchMany(portalId, hashes);
 
+  const optedOut: { contactId: string; email: string | null }[] = [];
   const updates: { id: string; properties: Record<string, string> }[] = [];
   const states: ContactStateUpdate[] = [];
   const detections: { contactId: string; sequenceId: string; enrolledAt: string; blockers: string }[] = [];
@@ -89,6 +92,10 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
       suppressedChannels: suppressed.get(record.id) ?? [],
     });
     const verdict = deps.evaluate(facts, { at, settings });
+    if (deps.onEmailOptOut && (record.properties.hs_email_optout ?? '').toLowerCase() === 'true'
+      && !(objections.get(record.id) ?? []).some((o) => o.channel === 'email' || o.channel === 'all')) {
+      optedOut.push({ contactId: record.id, email: record.properties.email ?? null });
+    }
     const desired = propertiesFromVerdict(verdict, {
       sourceDetail: record.properties[PROPERTY_NAMES.sourceDetail] ?? null,
       noticeSent: false,
@@ -119,6 +126,11 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
   const saved = states.filter((s) => !missing.has(s.contactId));
   await deps.states.saveMany(portalId, saved, at);
   if (detections.length > 0) result.sequenceDetections = await recordDetections(deps.db, portalId, detections.filter((d) => !missing.has(d.contactId)));
+  for (const o of optedOut) {
+    if (missing.has(o.contactId)) continue;
+    await deps.onEmailOptOut?.(portalId, o.contactId, o.email)
+      .catch((err: unknown) => deps.log.warn({ portalId, contactId: o.contactId, err: (err as Error).message }, 'HubSpot opt-out not recorded as an objection yet'));
+  }
   result.judged = saved.length;
   result.missing = missing.size;
   result.written = updates.filter((u) => !missing.has(u.id)).length;

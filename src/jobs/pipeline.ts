@@ -69,6 +69,8 @@ export interface Pipeline {
   backfillProgress(portalId: number): Promise<BackfillProgress>;
   /** A contact as the engine sees it, from its current HubSpot state and our evidence; null when HubSpot lacks it. */
   readFacts(portalId: number, contactId: string): Promise<ContactFacts | null>;
+  /** Who records HubSpot's own email opt-outs as objections (enforcement, once attached); null: nobody. */
+  setEmailOptOutHandler(handler: JudgeDeps['onEmailOptOut']): void;
   /** Recovery, then consuming jobs (when consume is true), then the sweep. */
   start(options?: { consume?: boolean }): Promise<void>;
   /** Stops the sweep and the queue: running jobs finish, or return to the queue. */
@@ -275,6 +277,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         suppression.hash(portalId, { email: record.properties.email, phone: record.properties.phone ?? record.properties.mobilephone }, settings.defaultJurisdiction),
       ]);
       return contactFactsFromHubSpot(record, { consents: c, objections: o, suppressedChannels: await suppression.matchHashes(portalId, h) });
+    },
+    setEmailOptOutHandler(handler) {
+      judgeDeps.onEmailOptOut = handler ?? null;
     },
     async start(options = {}) {
       const consume = options.consume ?? true;
