@@ -81,8 +81,11 @@ describeWithServices('faults on the HubSpot side (stand-in)', { postgres: true, 
     expect(rows[0]?.n).toBe(37); // deleted contacts forgotten, no extra rows
 
     // One delivery replayed by hand three times, its events in a different order each time: one effect.
-    const count = async () => Number((await db.query<{ n: number }>('select count(*)::int as n from processed_events where portal_id = $1', [portalId])).rows[0]?.n);
+    // Only the replayed events are counted: late duplicates of the earlier deliveries may still be landing.
+    const count = async () => Number((await db.query<{ n: number }>(
+      `select count(*)::int as n from processed_events where portal_id = $1 and event_key like '900000_:%'`, [portalId])).rows[0]?.n);
     const before = await count();
+    expect(before).toBe(0);
     const now = Date.now();
     const events = ids.slice(20, 25).map((id, i) => ({
       eventId: 9_000_000 + i, subscriptionId: 1, portalId, appId: s.standIn.appId, occurredAt: now, subscriptionType: 'contact.propertyChange',
