@@ -43,6 +43,8 @@ function formatValue(value: number | string): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Sections start the app in-process: its logs must not mix with the table or the --json document.
+  process.env.LOG_LEVEL ??= 'error';
   const { values } = parseArgs({ args: argv, options: {
     json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false },
     only: { type: 'string' }, strict: { type: 'boolean', default: false },

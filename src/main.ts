@@ -73,7 +73,11 @@ export async function startApp(config: Config, overrides: StartOverrides = {}): 
 
   const redis = overrides.redis !== undefined ? overrides.redis
     : config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : null;
-  if (redis && overrides.redis === undefined) stopSteps.push(async () => { await redis.quit().catch(() => undefined); });
+  if (redis && overrides.redis === undefined) {
+    // Without a listener ioredis prints "Unhandled error event" on every failed reconnection.
+    redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+    stopSteps.push(async () => { await redis.quit().catch(() => undefined); });
+  }
 
   const installations = new InstallationStore({ db, cipher });
   const clients = new HubSpotClients({
