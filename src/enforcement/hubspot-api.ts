@@ -191,7 +191,10 @@ export function createHubSpotApi(requester: HubSpotRequester) {
     },
 
     async actionTypes(portalId: number): Promise<{ actionTypeId: string; actionName: string }[] | null> {
-      const res = await requester(portalId, { method: 'GET', path: '/automation/v4/action-types' });
+      // HubSpot documents "Retrieve action types" only in the date-versioned beta API (2026-09-beta); the stable
+      // Automation v4 spec has no such route. Try the beta path, then the v4 one, and treat 403/404 as "not offered".
+      let res = await requester(portalId, { method: 'GET', path: '/automation/2026-09-beta/action-types' });
+      if (res.status === 404) res = await requester(portalId, { method: 'GET', path: '/automation/v4/action-types' });
       if (res.status === 403 || res.status === 404) return null;
       if (res.status !== 200) throw new HubSpotApiError(`action types -> ${res.status}`, res.status, categoryOf(res.body));
       return ((res.body as { results?: unknown[] }).results ?? []) as { actionTypeId: string; actionName: string }[];
