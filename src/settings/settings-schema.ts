@@ -1,7 +1,7 @@
 // The portal settings an admin edits on the settings page. Validated here (the authority) and mirrored on the
 // client for instant feedback (ui-extensions/src/app/settings/utils/validate.ts).
 import { z } from 'zod';
-import type { PortalSettings } from '../engine/types.ts';
+import { DEFAULT_SETTINGS, type PortalSettings } from '../engine/types.ts';
 
 /** Jurisdictions the engine's rule packs cover (test/crm holds this equal to SUPPORTED_JURISDICTIONS). */
 export const JURISDICTIONS = ['FR', 'BE', 'DE', 'ES', 'IT', 'GB'] as const;
@@ -42,8 +42,9 @@ export const DEFAULT_CRM_SETTINGS: CrmSettings = {
   offerDescription: '',
   activity: '',
   targetRoles: [],
+  // Retention defaults (the CNIL three years) live once, in the engine.
   defaultJurisdiction: 'FR',
-  retention: { prospectYears: 3, customerYears: 3, warningDays: 90 },
+  retention: { ...DEFAULT_SETTINGS.retention },
   expiryAction: 'notify',
   sequenceBlocking: 'enforce',
   controller: { name: '', address: '', dpoContact: '' },
