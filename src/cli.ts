@@ -46,6 +46,11 @@ export const COMMANDS: CliCommand[] = [
     summary: 'import an opt-out file or a do-not-call registry extract into a portal\'s hashed suppression list',
     run: async (argv) => (await import('./enforcement/import-command.ts')).runSuppressionImportCommand(argv),
   },
+  {
+    words: ['suppression', 'export'],
+    summary: 'export a portal\'s hashed suppression list (JSON lines) for `audit --suppression`',
+    run: async (argv) => (await import('./contacts/suppression-export.ts')).runSuppressionExportCommand(argv),
+  },
 ];
 
 export const USAGE_EXIT = 2;

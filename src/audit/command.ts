@@ -1,7 +1,6 @@
 // `prospect-guard audit`: wires options, the input file, the audit pipeline and a formatter to the process's
 // streams. Returns the exit code instead of exiting so tests can drive it in-process.
 import { stat } from 'node:fs/promises';
-import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { AuditRecord } from './audit-stream.ts';
 import type { ColumnUse } from './csv-contact.ts';
@@ -113,14 +112,25 @@ export async function writeAll(chunks: AsyncIterable<string | Buffer>, out: Writ
     for await (const chunk of chunks) {
       if (failure) throw failure;
       const done = written && typeof chunk !== 'string' ? (error?: Error | null) => { if (!error) written(chunk); } : undefined;
-      if (!out.write(chunk, done)) {
-        await Promise.race([once(out, 'drain'), once(out, 'close')]);
-      }
+      if (!out.write(chunk, done)) await drained(out);
     }
     if (failure) throw failure;
   } finally {
     out.off('error', onError);
   }
+}
+
+/** Resolves on 'drain' or 'close', whichever comes first, and leaves no listener behind. */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
 
 /** "Reading a CSV file: Email -> email, Date de collecte -> source.collectedAt (--map); not used: Prénom". */

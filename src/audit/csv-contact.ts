@@ -6,7 +6,7 @@
 //   or the labels of HubSpot's export ("Record ID", "Phone Number", ...).
 // Typing errors name the contract field; the engine's schema checks everything else (enums, shapes).
 import { toCountryCode } from './country.ts';
-import { hubSpotPropertyForLabel, isHubSpotHeader, mapHubSpotRow } from './hubspot-export.ts';
+import { hubSpotPropertyForLabel, isHubSpotHeader, isHubSpotLabelHeader, isReadHubSpotProperty, mapHubSpotRow } from './hubspot-export.ts';
 import type { RowExtras, RowMapping } from './cells.ts';
 import { clip, parseBooleanCell } from './cells.ts';
 import { foldHeader, recogniseHeader } from './column-names.ts';
@@ -95,7 +95,7 @@ function createLayoutMapper(header: string[], options: MapperOptions): CsvContac
   const dateOrder = options.dateOrder ?? 'dmy';
   const userSpecs = header.map((name) => userMap.get(foldHeader(name)) ?? null);
   const internal = header.map((name, i) => (userSpecs[i] ? null : hubSpotPropertyForLabel(name)));
-  if (isHubSpotHeader(internal.map((n, i) => n ?? header[i] ?? ''))) {
+  if (isHubSpotHeader(header) || isHubSpotLabelHeader(internal)) {
     return hubSpotLayout(header, internal, userSpecs, dateOrder);
   }
 
@@ -184,7 +184,8 @@ function hubSpotLayout(header: string[], internal: (string | null)[], userSpecs:
   const columns: ColumnUse[] = header.map((column, i) => {
     const spec = userSpecs[i];
     if (spec) return { column, field: spec.type === 'unused' ? null : spec.path, how: spec.type === 'unused' ? 'ignored' : 'map' };
-    return { column, field: names[i] ?? null, how: 'hubspot' };
+    const name = names[i] ?? '';
+    return isReadHubSpotProperty(name) ? { column, field: name, how: 'hubspot' } : { column, field: null, how: 'ignored' };
   });
   return {
     layout: 'hubspot',

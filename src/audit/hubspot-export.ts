@@ -23,7 +23,7 @@ const MARKERS = new Set(['hs_object_id', 'record id', 'vid', 'createdate', 'mobi
 
 // The labels HubSpot's export writes when "property labels" are chosen, to the internal names the mapping reads.
 const LABELS: Record<string, string> = Object.fromEntries(Object.entries({
-  'Record ID': 'hs_object_id', 'Contact ID': 'hs_object_id', 'Email': 'email', 'Phone Number': 'phone',
+  'Record ID': 'hs_object_id', 'Email': 'email', 'Phone Number': 'phone',
   'Mobile Phone Number': 'mobilephone', 'Company Name': 'company', 'Job Title': 'jobtitle',
   'Country/Region': 'country', 'Create Date': 'createdate', 'Lifecycle Stage': 'lifecyclestage',
   "Legal basis for processing contact's data": 'hs_legal_basis', 'Unsubscribed from all email': 'hs_email_optout',
@@ -31,6 +31,22 @@ const LABELS: Record<string, string> = Object.fromEntries(Object.entries({
   'Last marketing email click date': 'hs_email_last_click_date', 'Last marketing email reply date': 'hs_email_last_reply_date',
   'Last Contacted': 'notes_last_contacted', 'Recent Sales Email Replied Date': 'hs_sales_email_last_replied',
 }).map(([label, name]) => [foldHeader(label), name]));
+
+/** Labels only HubSpot writes: one of them (with internal names translated) marks a HubSpot export. */
+const DISTINCTIVE = new Set(['hs_object_id', 'hs_legal_basis', 'hs_email_optout', 'hs_analytics_source', 'lifecyclestage']);
+
+/** The properties the mapping reads (plus every pg_* property of ours); other columns are reported as not used. */
+const READ_PROPERTIES = new Set(['hs_object_id', 'record id', 'vid', 'id', 'email', 'phone', 'mobilephone', 'country',
+  'company', 'jobtitle', 'createdate', 'lifecyclestage', 'hs_legal_basis', 'hs_email_optout', 'hs_analytics_source',
+  'hs_email_last_open_date', 'hs_email_last_click_date', 'hs_email_last_reply_date', 'hs_sales_email_last_replied']);
+
+export function isReadHubSpotProperty(name: string): boolean {
+  return READ_PROPERTIES.has(name) || name.startsWith('pg_');
+}
+
+export function isHubSpotLabelHeader(internalNames: (string | null)[]): boolean {
+  return internalNames.some((n) => n !== null && DISTINCTIVE.has(n));
+}
 
 /** The internal property name of a HubSpot export label ("Record ID" -> hs_object_id); null for other headers. */
 export function hubSpotPropertyForLabel(label: string): string | null {

@@ -14,13 +14,14 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import { normaliseEmail, normalisePhoneForMatch } from '../contacts/suppression-list.ts';
+import { SUPPRESSION_EXPORT_FORMAT } from '../contacts/suppression-export.ts';
 import type { Reason } from '../engine/types.ts';
 import type { SuppressionHit, SuppressionMatcher } from './cleaning.ts';
 import { recogniseHeader } from './column-names.ts';
 import { FingerprintTable } from './fingerprints.ts';
 import { readLines } from './line-reader.ts';
 
-export const SUPPRESSION_EXPORT_FORMAT = 'prospect-guard/suppression-export';
+export { SUPPRESSION_EXPORT_FORMAT };
 
 export class SuppressionFileError extends Error {
   override name = 'SuppressionFileError';
