@@ -38,6 +38,14 @@ describe('a French Excel CSV (BOM, semicolons, CRLF, French headers and dates)',
     expect(byLine.get(8)).toMatchObject({ source: { kind: 'referral' } });
   });
 
+  it('the same sheet saved as Excel\'s plain "CSV (separateur : point-virgule)" in Windows-1252 reads the same', async () => {
+    const utf8 = await audit(join(FIXTURES, 'excel-fr.csv'));
+    const ansi = await audit(join(FIXTURES, 'excel-fr-ansi.csv'));
+    expect(ansi.code).toBe(0);
+    expect(ansi.stderr).toContain('Téléphone -> phone');
+    expect(ansi.results).toEqual(utf8.results);
+  });
+
   it('postal mail counts as usable only where the file has an address', async () => {
     const { results } = await audit(join(FIXTURES, 'excel-fr.csv'));
     const byLine = new Map(results.map((r) => [r.line, r]));
