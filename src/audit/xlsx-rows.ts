@@ -51,6 +51,10 @@ export async function* readXlsxRows(input: string | Readable): AsyncGenerator<Cs
       return; // the first worksheet only: the others are usually notes or pivot tables
     }
   } catch (error) {
-    throw new XlsxError(`cannot read the workbook: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    if (/signature|central directory|zip/i.test(message)) {
+      throw new XlsxError('the file is not an .xlsx workbook (an old .xls, or a CSV renamed?): save it as .xlsx or as CSV');
+    }
+    throw new XlsxError(`cannot read the workbook: ${message}`);
   }
 }

@@ -124,4 +124,13 @@ describe('an xlsx workbook', () => {
     ]);
     expect(results[1]?.contactPoints).toEqual({ email: 'valid', phone: 'valid' }); // 144556677 read as 01 44 55 66 77
   });
+
+  it('a file that is not a workbook is said to be one, exit 1', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const fake = join(dir, 'old.xlsx');
+    await writeFile(fake, 'Email;Source\na@b.fr;salon\n');
+    const run = await runAudit([fake, '--format', 'jsonl']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the file is not an .xlsx workbook');
+  });
 });
