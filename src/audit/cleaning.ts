@@ -135,6 +135,7 @@ export class ContactCleaner {
     const hit = this.suppression?.match(normalisedEmail ?? (rawEmail.includes('@') ? rawEmail.toLowerCase() : null), e164,
       typeof facts.phone === 'string' ? facts.phone : null) ?? null;
     let changed = false;
+    const usableChannels: Channel[] = [];
     for (const key of Object.keys(channels) as Channel[]) {
       let c = channels[key];
       const point = CONTACT_POINT[key];
@@ -147,19 +148,15 @@ export class ContactCleaner {
         channels[key] = c;
         changed = true;
       }
+      if (c.allowed) {
+        const usable = point === undefined ? true
+          : point === 'email' ? email === 'valid'
+            : point === 'phone' ? phone === 'valid'
+              : point === 'address' ? extras?.hasPostalAddress === true : extras?.hasSocialProfile === true;
+        if (usable) usableChannels.push(key);
+      }
     }
     if (changed) verdict.status = statusAfterCleaning(verdict, email === 'invalid' || phone === 'invalid');
-
-    const usableChannels: Channel[] = [];
-    for (const key of Object.keys(channels) as Channel[]) {
-      if (!channels[key].allowed) continue;
-      const point = CONTACT_POINT[key];
-      const has = point === undefined ? true
-        : point === 'email' ? email === 'valid'
-          : point === 'phone' ? phone === 'valid'
-            : point === 'address' ? extras?.hasPostalAddress === true : extras?.hasSocialProfile === true;
-      if (has) usableChannels.push(key);
-    }
 
     const cleaning: Cleaning = { email, phone, usableChannels };
     if (this.duplicates) {

@@ -10,11 +10,28 @@ import { BlockWriter, writeVerdictJson } from './verdict-json.ts';
 export const BATCH_CHARS = 64 * 1024;
 const NEWLINE = Buffer.from('\n');
 
-const fragments = new Map<string, string>();
+const fragments = new Map<number, string>();
+const POINT_CODE = { valid: 0, invalid: 1, missing: 2 } as const;
+const channelBit = new Map<string, number>();
+
+/** A number naming the common part of a cleaning (contact points and usable channels), for the cache. */
+function fragmentKey(cleaning: Cleaning): number {
+  let key = POINT_CODE[cleaning.email] * 3 + POINT_CODE[cleaning.phone];
+  for (const channel of cleaning.usableChannels) {
+    let bit = channelBit.get(channel);
+    if (bit === undefined) {
+      bit = channelBit.size;
+      channelBit.set(channel, bit);
+    }
+    key += 9 * 2 ** bit;
+  }
+  return key;
+}
+
 /** The cleaning members as JSON text; the common part (usable channels + contact points) is cached. */
 export function cleaningJson(cleaning: Cleaning | undefined): string {
   if (cleaning === undefined) return '';
-  const key = `${cleaning.email}|${cleaning.phone}|${cleaning.usableChannels.join(',')}`;
+  const key = fragmentKey(cleaning);
   let base = fragments.get(key);
   if (base === undefined) {
     base = `"usableChannels":${JSON.stringify(cleaning.usableChannels)},"contactPoints":${JSON.stringify({ email: cleaning.email, phone: cleaning.phone })}`;
