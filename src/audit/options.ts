@@ -38,12 +38,13 @@ Options:
   --jurisdiction <CC>        country used when a contact has none (default FR)
   --format table|jsonl|csv   output (default table); jsonl and csv print one result per contact, in input order
   --target-roles "<words>"   comma-separated job keywords the offer is for, e.g. "cto,dsi,directeur technique"
-  --input jsonl|csv|xlsx     input format when the file name does not tell (required for "-" with CSV)
+  --input jsonl|csv          input format when the file name does not tell (required for "-" with CSV)
   --limit <n>                table rows printed before the summary (default 100; "all" for every row)
   --quiet                    no summary on stderr after jsonl/csv output
   -h, --help                 this help
 
 Real files:
+  --input xlsx               a workbook on standard input (a .xlsx name is enough otherwise)
   --map "<Column>=<field>,…" what a column holds when its name is not recognised, e.g.
                              --map "Date de collecte=source.collectedAt,Origine=source.kind,Notes=ignore"
   --date-format dmy|mdy|ymd  how 03/04/2025 reads (default dmy, mdy for --jurisdiction US); ISO always works
