@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, evaluateContact, parseContactFacts } from '../engine/
 import type { PortalSettings, VerdictError } from '../engine/index.ts';
 import { readCsvRecords } from './csv-records.ts';
 import type { CsvRecord } from './csv-records.ts';
-import { createCsvContactMapper } from './csv-contact.ts';
+import { createCsvContactMapper, lineId } from './csv-contact.ts';
 import type { ColumnUse, CsvContactMapper } from './csv-contact.ts';
 import type { RowExtras, RowMapping } from './cells.ts';
 import { asAuditVerdict, ContactCleaner } from './cleaning.ts';
@@ -89,7 +89,8 @@ export async function* auditStream(input: Readable | AsyncIterable<string | Buff
     if (record.error) {
       const name = record.column ? header[record.column - 1] : undefined;
       const where = record.column ? ` in column ${record.column}${name ? ` (${name})` : ''}` : '';
-      yield { line: record.line, error: { id: mapper.idOf(record.fields), line: record.line, error: `CSV${where}: ${record.error}` } };
+      const id = mapper.hasIdColumn ? mapper.idOf(record.fields) : lineId(record.line);
+      yield { line: record.line, error: { id, line: record.line, error: `CSV${where}: ${record.error}` } };
       continue;
     }
     yield judge(record.line, mapper.map(record.fields, { at: options.at, line: record.line }));

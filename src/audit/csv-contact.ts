@@ -82,7 +82,8 @@ export function createCsvContactMapper(header: string[], options: MapperOptions 
       if (fields.length !== width) {
         const extra = fields.slice(width);
         if (fields.length < width || extra.some((cell) => cell.trim() !== '')) {
-          return { ok: false, id: mapper.idOf(fields), error: `CSV: expected ${width} columns, found ${fields.length}` };
+          const id = mapper.hasIdColumn ? mapper.idOf(fields) : lineId(context.line);
+          return { ok: false, id, error: `CSV: expected ${width} columns, found ${fields.length}` };
         }
       }
       return mapper.map(fields, context);

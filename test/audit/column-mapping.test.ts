@@ -41,6 +41,13 @@ describe('headers', () => {
     expect(() => parseColumnMap('Foo')).toThrow(/should read "Column header=field"/);
   });
 
+  it('without an id column a rejected row is named after its line too', async () => {
+    const csv = 'Email;Source\na@acme.fr;salon\nb@acme.fr;salon;extra\nc@acme.fr;"unclosed\n';
+    const run = await runAudit(['-', '--input', 'csv', '--format', 'jsonl', '--quiet', '--at', '2026-11-23'], { stdin: csv });
+    expect(jsonlResults(run.stdout).map((r) => [r.id, r.line, r.error === undefined])).toEqual([
+      ['line-2', 2, true], ['line-3', 3, false], ['line-4', 4, false]]);
+  });
+
   it('keeps the first non-empty of two columns for one field (Phone, then Mobile)', () => {
     const mapper = createCsvContactMapper(['Phone', 'Mobile']);
     expect(mapper.map(['', '06 11 22 33 44'], { at, line: 2 })).toMatchObject({ ok: true, value: { phone: '06 11 22 33 44' } });
