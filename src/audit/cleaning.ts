@@ -41,7 +41,11 @@ export interface Cleaning {
   phone: ContactPointState;
   /** Channels allowed by the law and with something on file to use on them. */
   usableChannels: Channel[];
-  duplicateOf?: { line: number; by: 'email' | 'phone' };
+  /**
+   * The first line with the same email or phone. `differs`: the channels allowed are not the first line's (an
+   * objection or a consent on only one of the two records): they must be merged by hand, not just dropped.
+   */
+  duplicateOf?: { line: number; by: 'email' | 'phone'; differs?: true };
   suppressed?: SuppressionHit;
   /** Source text no synonym matched (judged as `unknown`). */
   unrecognisedSource?: string;
@@ -114,6 +118,8 @@ export interface CleanerOptions {
 export class ContactCleaner {
   private readonly emails = new FingerprintTable();
   private readonly phones = new FingerprintTable();
+  /** Per line, a bit per allowed channel (to tell a duplicate whose verdict differs from its first line's). */
+  private allowedByLine = new Uint16Array(1 << 12);
   private readonly suppression: SuppressionMatcher | null;
   private readonly duplicates: boolean;
 
@@ -162,13 +168,40 @@ export class ContactCleaner {
     if (this.duplicates) {
       const byEmail = normalisedEmail === null ? 0 : this.emails.firstLine(normalisedEmail, line);
       const byPhone = e164 === null ? 0 : this.phones.firstLine(e164, line);
-      if (byEmail !== 0) cleaning.duplicateOf = { line: byEmail, by: 'email' };
-      else if (byPhone !== 0) cleaning.duplicateOf = { line: byPhone, by: 'phone' };
+      const mask = this.rememberAllowed(line, channels);
+      const first = byEmail !== 0 ? byEmail : byPhone;
+      if (first !== 0) {
+        cleaning.duplicateOf = { line: first, by: byEmail !== 0 ? 'email' : 'phone' };
+        if ((this.allowedByLine[first] ?? mask) !== mask) cleaning.duplicateOf.differs = true;
+      }
     }
     if (hit) cleaning.suppressed = hit;
     if (extras?.unrecognisedSource) cleaning.unrecognisedSource = extras.unrecognisedSource;
     return cleaning;
   }
+
+  private rememberAllowed(line: number, channels: Record<string, AuditChannelVerdict>): number {
+    const mask = allowedMask(channels);
+    if (line >= this.allowedByLine.length) {
+      let size = this.allowedByLine.length;
+      while (size <= line) size *= 2;
+      const grown = new Uint16Array(size);
+      grown.set(this.allowedByLine);
+      this.allowedByLine = grown;
+    }
+    this.allowedByLine[line] = mask;
+    return mask;
+  }
+}
+
+function allowedMask(channels: Record<string, AuditChannelVerdict>): number {
+  let mask = 0;
+  let bit = 1;
+  for (const key of Object.keys(channels)) {
+    if ((channels[key] as AuditChannelVerdict).allowed) mask |= bit;
+    bit <<= 1;
+  }
+  return mask;
 }
 
 function statusAfterCleaning(verdict: AuditVerdict, invalidPoint: boolean): Status {

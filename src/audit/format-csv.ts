@@ -13,7 +13,7 @@ export const CSV_COLUMNS = [
   'retention_state', 'retention_days_left', 'phone_e164', 'phone_valid', 'rules_version', 'error',
   // Added by the cleaning step (after the first version's columns, so positional readers keep working).
   'email', 'email_valid', 'usable_channels', 'no_usable_channel', 'duplicate_of_line', 'duplicate_by',
-  'suppressed_by', 'suppression_list',
+  'suppressed_by', 'suppression_list', 'duplicate_differs',
 ] as const;
 
 export interface CsvOptions {
@@ -58,7 +58,8 @@ export function csvRow(record: AuditRecord, options: CsvOptions = {}): string {
     c ? (c.email === 'missing' ? '' : String(c.email === 'valid')) : '',
     c ? c.usableChannels.join(' ') : '', c ? String(c.usableChannels.length === 0) : '',
     c?.duplicateOf ? String(c.duplicateOf.line) : '', c?.duplicateOf?.by ?? '',
-    c?.suppressed?.by ?? '', csvCell(c?.suppressed?.list ?? '', { freeText: true }));
+    c?.suppressed?.by ?? '', csvCell(c?.suppressed?.list ?? '', { freeText: true }),
+    c?.duplicateOf ? String(c.duplicateOf.differs === true) : '');
   return cells.join(',');
 }
 

@@ -85,7 +85,7 @@ function noteCell(record: AuditRecord): string {
   const c = record.cleaning;
   if (!c) return '';
   const notes: string[] = [];
-  if (c.duplicateOf) notes.push(`duplicate of line ${c.duplicateOf.line} (same ${c.duplicateOf.by})`);
+  if (c.duplicateOf) notes.push(`duplicate of line ${c.duplicateOf.line} (same ${c.duplicateOf.by})${c.duplicateOf.differs ? ', channels differ: merge by hand' : ''}`);
   if (c.suppressed) notes.push(`on ${c.suppressed.list} (${c.suppressed.by})`);
   if (c.email === 'invalid') notes.push('invalid email');
   if (c.phone === 'invalid') notes.push('invalid phone');
@@ -201,6 +201,9 @@ export function renderSummary(s: AuditSummary,
   if (s.duplicates.count > 0) {
     const pairs = s.duplicates.sample.slice(0, 10).map((d) => `${d.line} -> ${d.of}`).join(', ');
     out.push(`  ${num(s.duplicates.count)} duplicate lines to drop (line -> first line): ${pairs}${s.duplicates.count > 10 ? ' …' : ''}`);
+    if (s.duplicates.differing.count > 0) {
+      out.push(`  ${num(s.duplicates.differing.count)} of them allow other channels than their first line (an objection or a consent on one record only): merge by hand, lines ${lineList(s.duplicates.differing)}`);
+    }
   }
   out.push('', `Delete now (retention over): ${plural(s.toDelete.count, 'contact')}`);
   out.push(...wrap(s.toDelete.sample.slice(0, context.deleteListLimit ?? 30).map((item) => `${item.id} (line ${item.line})`)));

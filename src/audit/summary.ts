@@ -20,7 +20,9 @@ export interface AuditSummary {
   evaluated: number;
   rejected: number;
   /** Evaluated lines whose email or phone an earlier line already had: counted here, and not again below. */
-  duplicates: { count: number; sample: { line: number; of: number; by: 'email' | 'phone' }[] };
+  duplicates: { count: number; sample: { line: number; of: number; by: 'email' | 'phone' }[];
+    /** Duplicates whose allowed channels differ from their first line's (merge by hand). */
+    differing: LineSample };
   /** The breakdowns below count distinct contacts: evaluated minus duplicates. */
   contacts: number;
   byStatus: Record<Status, number>;
@@ -68,7 +70,7 @@ export class AuditSummariser {
     this.sampleSize = options.sampleSize ?? 50;
     const sample = (): LineSample => ({ count: 0, lines: [] });
     this.summary = {
-      records: 0, evaluated: 0, rejected: 0, duplicates: { count: 0, sample: [] }, contacts: 0,
+      records: 0, evaluated: 0, rejected: 0, duplicates: { count: 0, sample: [], differing: sample() }, contacts: 0,
       byStatus: zeroes(STATUSES), byAudience: zeroes(AUDIENCES),
       byChannel: Object.fromEntries(CHANNELS.map((c) => [c, { allowed: 0, blocked: 0 }])) as AuditSummary['byChannel'],
       byBlocker: zeroes([...BLOCKERS, ...AUDIT_BLOCKERS]), bySource: {},
@@ -99,6 +101,7 @@ export class AuditSummariser {
     if (c?.duplicateOf) {
       s.duplicates.count += 1;
       if (s.duplicates.sample.length < this.sampleSize) s.duplicates.sample.push({ line: record.line, of: c.duplicateOf.line, by: c.duplicateOf.by });
+      if (c.duplicateOf.differs) this.note(s.duplicates.differing, record.line);
       return;
     }
     s.contacts += 1;

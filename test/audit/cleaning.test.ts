@@ -79,6 +79,19 @@ describe('duplicates', () => {
     expect(r.map((x) => x.duplicateOf ?? null)).toEqual([null, { line: 1, by: 'email' }, { line: 1, by: 'phone' }, null]);
   });
 
+  it('a duplicate whose channels differ (an objection on it only) is flagged to merge by hand', async () => {
+    const twice = [
+      { id: 'o1', email: 'jane@acme.fr', ...B2B },
+      { id: 'o2', email: 'JANE@acme.fr', ...B2B, objections: [{ channel: 'email', at: '2026-06-01' }] },
+      { id: 'o3', email: 'jane@acme.fr', ...B2B },
+    ];
+    const r = await results(twice);
+    expect(r.map((x) => x.duplicateOf ?? null)).toEqual([null, { line: 1, by: 'email', differs: true }, { line: 1, by: 'email' }]);
+    const table = await runAudit(['-', '--input', 'jsonl', '--at', '2026-11-23'], { stdin: jsonl(twice) });
+    expect(table.stdout).toContain('1 of them allow other channels than their first line (an objection or a consent on one record only): merge by hand, lines 2');
+    expect(table.stdout).toMatch(/^2\s+o2\s.*duplicate of line 1 \(same email\), channels differ: merge by hand/m);
+  });
+
   it('are counted once in the summary and listed to drop', async () => {
     const run = await runAudit(['-', '--input', 'jsonl', '--at', '2026-11-23'], { stdin: jsonl(contacts) });
     expect(run.stdout).toContain('2 duplicates of an earlier line (same email or phone): kept once, so 2 distinct contacts below');
