@@ -9,6 +9,7 @@ import type { Db } from '../storage/db.ts';
 import { changedProperties, contactFactsFromHubSpot, propertiesFromVerdict } from '../hubspot/contact-mapping.ts';
 import { PROPERTY_NAMES, READ_PROPERTIES } from '../hubspot/properties.ts';
 import type { ContactRecord, PipelineCrm } from './hubspot-crm.ts';
+import { recordJudgeBatch } from '../metrics/metrics.ts';
 
 export type Evaluate = (facts: ContactFacts, options: { at: Date; settings?: PortalSettings }) => Verdict;
 
@@ -50,10 +51,12 @@ export function addJudgeResults(a: JudgeResult, b: JudgeResult): JudgeResult {
 
 /** Reads ≤ 100 contacts in one call and judges them. Ids HubSpot no longer has are skipped. */
 export async function judgeContactIds(deps: JudgeDeps, portalId: number, ids: string[], signal?: AbortSignal): Promise<JudgeResult> {
+  const started = performance.now();
   const unique = [...new Set(ids)];
   const records = await deps.crm.batchRead(portalId, unique, READ_PROPERTIES, signal);
   const result = await judgeRecords(deps, portalId, records, signal);
   result.missing += unique.length - records.length;
+  recordJudgeBatch((performance.now() - started) / 1000, result.judged);
   return result;
 }
 
