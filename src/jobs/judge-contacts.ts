@@ -51,12 +51,10 @@ export function addJudgeResults(a: JudgeResult, b: JudgeResult): JudgeResult {
 
 /** Reads ≤ 100 contacts in one call and judges them. Ids HubSpot no longer has are skipped. */
 export async function judgeContactIds(deps: JudgeDeps, portalId: number, ids: string[], signal?: AbortSignal): Promise<JudgeResult> {
-  const started = performance.now();
   const unique = [...new Set(ids)];
   const records = await deps.crm.batchRead(portalId, unique, READ_PROPERTIES, signal);
   const result = await judgeRecords(deps, portalId, records, signal);
   result.missing += unique.length - records.length;
-  recordJudgeBatch((performance.now() - started) / 1000, result.judged);
   return result;
 }
 
@@ -64,6 +62,7 @@ export async function judgeContactIds(deps: JudgeDeps, portalId: number, ids: st
 export async function judgeRecords(deps: JudgeDeps, portalId: number, records: ContactRecord[], signal?: AbortSignal): Promise<JudgeResult> {
   const result = emptyJudgeResult();
   if (records.length === 0) return result;
+  const started = performance.now();
   const ids = records.map((r) => r.id);
   const at = deps.now();
   const [settings, consents, objections] = await Promise.all([
@@ -139,6 +138,7 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
   result.written = updates.filter((u) => !missing.has(u.id)).length;
   result.propertiesWritten = updates.filter((u) => !missing.has(u.id)).reduce((n, u) => n + Object.keys(u.properties).length, 0);
   deps.log.debug({ portalId, judged: result.judged, written: result.written, detections: result.sequenceDetections }, 'contacts judged');
+  recordJudgeBatch((performance.now() - started) / 1000, result.judged);
   return result;
 }
 
