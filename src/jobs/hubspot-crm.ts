@@ -5,6 +5,7 @@ import type { Client } from '@hubspot/api-client';
 import type { Logger } from 'pino';
 import { classifyError, httpStatusOf, retryAfterMs } from '../queue/errors.ts';
 import type { CallKind, PortalRateLimiter } from '../ratelimit/portal-rate-limiter.ts';
+import { recordHubSpotCall } from '../metrics/metrics.ts';
 
 export interface ContactRecord {
   id: string;
@@ -79,9 +80,11 @@ export function createHubSpotCrm(options: {
       try {
         const result = await withDeadline(fn(client), options.callTimeoutMs ?? 20_000, label);
         await release();
+        recordHubSpotCall(portalId, 200);
         return result;
       } catch (err) {
         await release();
+        recordHubSpotCall(portalId, httpStatusOf(err) ?? null, policyNameOf(err));
         // An access token HubSpot no longer accepts although it has not reached its expiry: refresh once, retry.
         if (httpStatusOf(err) === 401 && !refreshed && options.clients.refresh) {
           refreshed = true;
@@ -132,4 +135,12 @@ export function createHubSpotCrm(options: {
       return { total: res.total, results: res.results.map(toRecord) };
     },
   };
+}
+
+/** HubSpot's 429 body names the limit that was hit (`policyName`); the metrics count 429s by it. */
+function policyNameOf(err: unknown): string | null {
+  const body = (err as { body?: unknown }).body;
+  const parsed = typeof body === 'string' ? (() => { try { return JSON.parse(body) as unknown; } catch { return null; } })() : body;
+  const name = (parsed as { policyName?: unknown } | null)?.policyName;
+  return typeof name === 'string' && /^[A-Z_]{1,40}$/.test(name) ? name : null;
 }

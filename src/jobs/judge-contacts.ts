@@ -9,6 +9,7 @@ import type { Db } from '../storage/db.ts';
 import { changedProperties, contactFactsFromHubSpot, propertiesFromVerdict } from '../hubspot/contact-mapping.ts';
 import { PROPERTY_NAMES, READ_PROPERTIES } from '../hubspot/properties.ts';
 import type { ContactRecord, PipelineCrm } from './hubspot-crm.ts';
+import { recordJudgeBatch } from '../metrics/metrics.ts';
 
 export type Evaluate = (facts: ContactFacts, options: { at: Date; settings?: PortalSettings }) => Verdict;
 
@@ -61,6 +62,7 @@ export async function judgeContactIds(deps: JudgeDeps, portalId: number, ids: st
 export async function judgeRecords(deps: JudgeDeps, portalId: number, records: ContactRecord[], signal?: AbortSignal): Promise<JudgeResult> {
   const result = emptyJudgeResult();
   if (records.length === 0) return result;
+  const started = performance.now();
   const ids = records.map((r) => r.id);
   const at = deps.now();
   const [settings, consents, objections] = await Promise.all([
@@ -136,6 +138,7 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
   result.written = updates.filter((u) => !missing.has(u.id)).length;
   result.propertiesWritten = updates.filter((u) => !missing.has(u.id)).reduce((n, u) => n + Object.keys(u.properties).length, 0);
   deps.log.debug({ portalId, judged: result.judged, written: result.written, detections: result.sequenceDetections }, 'contacts judged');
+  recordJudgeBatch((performance.now() - started) / 1000, result.judged);
   return result;
 }
 
