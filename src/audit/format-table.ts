@@ -11,6 +11,7 @@ const BASIS_CODE: Record<Basis, string> = {
 };
 const BLOCKER_CODE: Record<Blocker, string> = {
   needs_consent: '-need', invalid_consent: '-inv', objected: '-obj', retention_expired: '-exp', forbidden: '-ban',
+  call_limit: '-cap',
 };
 const CHANNEL_HEAD: Record<Channel, string> = {
   email: 'email', sms: 'sms', social_dm: 'dm', automated_call: 'robot', fax: 'fax', phone: 'phone', postal: 'post',
@@ -27,6 +28,7 @@ const BLOCKER_MEANING: Record<Blocker, string> = {
   objected: 'the person objected',
   retention_expired: 'retention period over',
   forbidden: 'no lawful path (sector ban or rule)',
+  call_limit: 'lawful, but the call caps hold until a date (France: 4 calls per 30 days, 60 days after a refusal)',
 };
 
 export interface TableOptions {

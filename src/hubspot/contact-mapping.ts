@@ -128,6 +128,7 @@ const BLOCKER_TEXT: Record<string, string> = {
   objected: 'the person objected',
   retention_expired: 'retention period expired',
   forbidden: 'prospecting forbidden',
+  call_limit: 'call limit reached',
 };
 
 const SOURCE_TEXT_FR: Partial<Record<SourceKind, string>> = {

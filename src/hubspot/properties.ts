@@ -85,7 +85,7 @@ const LABELS: Record<string, string> = {
   consent: 'Consent', legitimate_interest: 'Legitimate interest', soft_opt_in: 'Soft opt-in (existing customer)',
   contract: 'Contract', not_personal_data: 'Not personal data', needs_consent: 'Blocked: consent needed',
   invalid_consent: 'Blocked: consent not valid', objected: 'Blocked: objection', retention_expired: 'Blocked: retention expired',
-  forbidden: 'Blocked: forbidden', low: 'Low', medium: 'Medium', high: 'High',
+  forbidden: 'Blocked: forbidden', call_limit: 'Blocked for now: call limit', low: 'Low', medium: 'Medium', high: 'High',
   collected: 'Collection date', last_prospect_contact: 'Last contact initiated by the prospect', relationship_end: 'End of customer relationship',
   active: 'Active', expiring_soon: 'Expiring soon', true: 'Yes', false: 'No',
   commercial: 'Commercial', charity: 'Charity', political: 'Political',

@@ -5,7 +5,7 @@ export type ObjectionChannel = Channel | 'all';
 export type Status = 'compliant' | 'at_risk' | 'blocked' | 'expired';
 export type Audience = 'b2c' | 'b2b_nominative' | 'b2b_generic' | 'unknown';
 export type Basis = 'consent' | 'legitimate_interest' | 'soft_opt_in' | 'contract' | 'not_personal_data';
-export type Blocker = 'needs_consent' | 'invalid_consent' | 'objected' | 'retention_expired' | 'forbidden';
+export type Blocker = 'needs_consent' | 'invalid_consent' | 'objected' | 'retention_expired' | 'forbidden' | 'call_limit';
 export type ConsentMethod =
   | 'unticked_checkbox' | 'double_opt_in' | 'signed_form' | 'oral_recorded' | 'pre_ticked_checkbox' | 'terms_acceptance' | 'implicit';
 export type RetentionState = 'active' | 'expiring_soon' | 'expired';
