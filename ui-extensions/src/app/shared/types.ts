@@ -60,6 +60,8 @@ export type SequenceBlocking = 'enforce' | 'flag_only' | 'off';
 export interface CrmSettings {
   offerDescription: string;
   activity: string;
+  /** An id of the closed sector list (shared/sectors.ts), or '' when not said. */
+  sector: string;
   targetRoles: string[];
   defaultJurisdiction: Jurisdiction;
   retention: { prospectYears: number; customerYears: number; warningDays: number };
