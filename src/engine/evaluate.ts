@@ -274,7 +274,7 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   else f |= B.b2b_generic;
   if (audience === 'b2b_nominative' || audience === 'b2b_generic') {
     if (facts.soleTrader === true) f |= B.sole_trader | B.individual_subscriber;
-    else if (signal === 'flag' && facts.email != null) {
+    else if (signal === 'flag' && facts.email != null && (pack.uses & B.individual_subscriber) !== 0) {
       // A professional flag on a free-mail or disposable address: the person, not a company, is the subscriber.
       const email = facts.email.trim().toLowerCase();
       const at = email.lastIndexOf('@');

@@ -1,6 +1,6 @@
 // Rule packs compiled once at load: conditions to mask tests, validity dates to instants, and every
 // static channel verdict built ahead so the evaluator mostly hands out shared, frozen objects.
-import { compileCondition, type CompiledCondition } from './conditions.ts';
+import { compileCondition, conditionBits, type CompiledCondition } from './conditions.ts';
 import { localDayStartMs, DAY_MS } from './dates.ts';
 import { REASONS } from './rules/common.ts';
 import { RULE_PACKS } from './rules/index.ts';
@@ -85,6 +85,8 @@ export interface CompiledCalling {
 
 export interface CompiledPack {
   pack: RulePack;
+  /** Bits of every predicate the pack's conditions read: a costly fact no condition reads is not computed. */
+  uses: number;
   fromMs: number;
   toMs: number;
   /** Indexed by CHANNEL_INDEX. */
@@ -153,7 +155,10 @@ export function compilePack(pack: RulePack): CompiledPack {
     attemptsReason: toReason(c.attemptsReason),
     refusalReason: toReason(c.refusalReason),
   };
-  return { pack, fromMs, toMs, rules, prohibitions, warnings, calling, consentMaxAgeMs, consentMaxAgeReason, fallback };
+  const conditions = [...CHANNELS.flatMap((ch) => pack.channels[ch].map((r) => r.when)), ...pack.prohibitions.map((p) => p.when),
+    ...(pack.warnings ?? []).map((w) => w.when), ...(c === null ? [] : [c.limitWhen])];
+  const uses = conditions.reduce((m, when) => m | conditionBits(when), 0);
+  return { pack, uses, fromMs, toMs, rules, prohibitions, warnings, calling, consentMaxAgeMs, consentMaxAgeReason, fallback };
 }
 
 const COMPILED = RULE_PACKS.map(compilePack);
