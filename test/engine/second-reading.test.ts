@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CHANNELS, DEFAULT_SETTINGS, evaluateContact, RULE_PACKS, SECTORS, type ConsentRecord, type ContactFacts, type PortalSettings,
+  type SourceKind,
 } from '../../src/engine/index.ts';
 import { contactFacts, evaluationInstant, portalExtras } from './arbitraries.ts';
 
@@ -148,6 +149,52 @@ describe('UK individual subscribers', () => {
       const v = evaluateContact({ ...facts, country: 'GB', isProfessional: true, soleTrader: true }, { at });
       for (const c of ['email', 'sms'] as const) {
         if (v.channels[c].allowed) expect(['consent', 'soft_opt_in'], c).toContain(v.channels[c].basis);
+      }
+    }), RUNS);
+  });
+});
+
+describe('scraping tools', () => {
+  it('treats a source naming a profile-reading tool as high-risk scraped data, never compliant', () => {
+    fc.assert(fc.property(contactFacts, evaluationInstant, fc.constantFrom<SourceKind>('enrichment_tool', 'manual_entry', 'referral', 'unknown', 'import', 'data_broker'),
+      fc.constantFrom('Kaspr', 'LinkedIn Sales Navigator export', 'lusha chrome extension', 'Phantombuster scraping'), (facts, at, kind, detail) => {
+        const v = evaluateContact({ ...facts, source: { kind, detail, collectedAt: facts.source?.collectedAt ?? null } }, { at });
+        expect(v.source.risk).toBe('high');
+        expect(v.status).not.toBe('compliant');
+        expect(v.reasons.map((r) => r.rule)).toContain('source.scraping_tool');
+      }), RUNS);
+  });
+});
+
+describe('Italy, operator calls', () => {
+  it('never calls a number from a third party on Registro Pubblico delle Opposizioni terms', () => {
+    fc.assert(fc.property(contactFacts, evaluationInstant, fc.constantFrom(...THIRD_PARTY), (facts, at, kind) => {
+      const v = evaluateContact({ ...facts, country: 'IT', source: { kind, collectedAt: facts.source?.collectedAt ?? null } }, { at });
+      expect(v.channels.phone.basis).not.toBe('legitimate_interest');
+    }), RUNS);
+  });
+});
+
+describe('own CRM export (import)', () => {
+  it('judges the channels of an own import like data collected from the person (no provider suspicion)', () => {
+    fc.assert(fc.property(contactFacts, evaluationInstant, portalExtras, (facts, at, extra) => {
+      const settings = settingsOf(extra);
+      const collectedAt = facts.source?.collectedAt ?? null;
+      const imported = evaluateContact({ ...facts, source: { kind: 'import', collectedAt } }, { at, settings });
+      const direct = evaluateContact({ ...facts, source: { kind: 'web_form', collectedAt } }, { at, settings });
+      expect(imported.channels).toEqual(direct.channels);
+      expect(imported.source.art14NoticeRequired).toBe(false);
+    }), RUNS);
+  });
+});
+
+describe('political canvassing (CNIL 2012-020)', () => {
+  it('never asks consent for a French human call or letter, and never opens an electronic channel without consent', () => {
+    fc.assert(fc.property(contactFacts, evaluationInstant, (facts, at) => {
+      const v = evaluateContact({ ...facts, country: 'FR', purpose: 'political', sector: null }, { at });
+      for (const c of ['phone', 'postal'] as const) expect(['needs_consent', 'invalid_consent'], c).not.toContain(v.channels[c].blocker);
+      for (const c of ['email', 'sms', 'social_dm', 'automated_call'] as const) {
+        if (v.channels[c].allowed) expect(['consent', 'not_personal_data'], c).toContain(v.channels[c].basis);
       }
     }), RUNS);
   });
