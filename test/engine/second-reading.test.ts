@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CHANNELS, DEFAULT_SETTINGS, evaluateContact, RULE_PACKS, SECTORS, type ConsentRecord, type ContactFacts, type PortalSettings,
+  CHANNELS, DEFAULT_SETTINGS, evaluateContact, isBannedSector, mightBeBannedSector, RULE_PACKS, SECTORS, type ConsentRecord, type ContactFacts, type PortalSettings,
   type SourceKind,
 } from '../../src/engine/index.ts';
 import { contactFacts, evaluationInstant, portalExtras } from './arbitraries.ts';
@@ -69,6 +69,20 @@ describe('soft opt-in provenance', () => {
 });
 
 describe('sector bans', () => {
+  it('recognises every activity the issue found slipping through, and warns on vague ones only', () => {
+    for (const s of ['Isolation des murs et des sols', 'Fenêtres et vitrages', 'Chaudières', 'Poêle à granulés', 'Pompe à chaleur',
+      'Géothermie', 'Chauffe-eau thermodynamique', 'Aides MaPrimeRénov\'', 'Dossiers MaPrimeAdapt\'', 'Salle de bain adaptée',
+      'Douche PMR', 'Monte-escalier', 'heat pumps', 'wall insulation', 'double glazing', 'pellet stove', 'stairlifts', 'adapted_bathrooms']) {
+      expect(isBannedSector(s), s).toBe(true);
+    }
+    for (const s of ['Renovation de cuisine', 'Travaux', 'Plomberie', 'Chauffage']) {
+      expect([isBannedSector(s), mightBeBannedSector(s)], s).toEqual([false, true]);
+    }
+    for (const s of ['Crème solaire', 'Logiciel de paie', 'Energy drinks', 'software', 'Logiciels et services informatiques']) {
+      expect([isBannedSector(s), mightBeBannedSector(s)], s).toEqual([false, false]);
+    }
+  });
+
   const banned = SECTORS.filter((s) => s.ban !== null).map((s) => s.id);
   it('lets no channel reach a French consumer outside a contract when the portal sells a listed banned sector (from 2025-07-02)', () => {
     const after = fc.integer({ min: Date.UTC(2025, 6, 2) / 1000, max: Date.UTC(2027, 11, 31) / 1000 }).map((s) => new Date(s * 1000));
