@@ -18,7 +18,10 @@ export const CONSENT_METHODS: readonly ConsentMethod[] = [
 export const INVALID_CONSENT_METHODS: readonly ConsentMethod[] = ['pre_ticked_checkbox', 'terms_acceptance', 'implicit'];
 
 export interface CardReason { rule: string; text: string; textFr: string; citation: string }
-export interface CardChannel { channel: Channel; allowed: boolean; basis: Basis | null; blocker: Blocker | null; reasons: CardReason[] }
+/** `until`: with blocker `call_limit`, when the channel may be used again (ISO instant). */
+export interface CardChannel {
+  channel: Channel; allowed: boolean; basis: Basis | null; blocker: Blocker | null; until?: string; reasons: CardReason[];
+}
 export interface CardConsent { channel: Channel; method: ConsentMethod; givenAt: string; proofRef: string | null; withdrawnAt: string | null }
 export interface CardObjection { channel: ObjectionChannel; at: string }
 
