@@ -41,6 +41,7 @@ export async function runAuditCommand(argv: string[], io: CommandIo = processIo(
   const input = opts.file === '-' ? io.stdin : createReadStream(opts.file, { highWaterMark: 256 * 1024 });
   const records = auditStream(input, {
     input: opts.input, at: opts.at, jurisdiction: opts.jurisdiction, targetRoles: opts.targetRoles,
+    controllerNames: opts.controllers, sector: opts.sector,
     onCsvLayout: ({ layout, ignoredColumns }) => {
       if (opts.quiet) return;
       const ignored = ignoredColumns.length > 0 ? `; ignored columns: ${ignoredColumns.slice(0, 10).join(', ')}` : '';

@@ -10,7 +10,11 @@ export const CSV_COLUMNS = [
   ...CHANNELS.flatMap((c) => [`${c}_allowed`, `${c}_basis`, `${c}_blocker`]),
   'blockers', 'source_kind', 'source_risk', 'art14_notice_required', 'retention_anchor', 'retention_expires_at',
   'retention_state', 'retention_days_left', 'phone_e164', 'phone_valid', 'rules_version', 'error',
+  // Added with rules 2026.12 (after `error`, so earlier columns keep their positions): when a `call_limit` lifts,
+  // and the record-level warnings (rule ids, space-separated).
+  'phone_until', 'automated_call_until', 'warnings',
 ] as const;
+const ERROR_COLUMN = CSV_COLUMNS.indexOf('error');
 
 /** Quotes when needed; text a spreadsheet would run as a formula (=, +, -, @) is defused with a leading quote. */
 export function csvCell(value: string | number | boolean | null | undefined, options: { freeText?: boolean } = {}):
@@ -26,7 +30,7 @@ export function csvRow(record: AuditRecord): string {
     const cells = CSV_COLUMNS.map(() => '');
     cells[0] = String(record.line);
     cells[1] = csvCell(record.error.id, { freeText: true });
-    cells[cells.length - 1] = csvCell(record.error.error, { freeText: true });
+    cells[ERROR_COLUMN] = csvCell(record.error.error, { freeText: true });
     return cells.join(',');
   }
   const v = record.verdict;
@@ -40,7 +44,8 @@ export function csvRow(record: AuditRecord): string {
   }
   cells.push(csvCell([...blockers].join(' ')), v.source.kind, v.source.risk, String(v.source.art14NoticeRequired),
     v.retention.anchor, v.retention.expiresAt, v.retention.state, String(v.retention.daysLeft),
-    csvCell(v.phone?.e164 ?? ''), v.phone ? String(v.phone.valid) : '', csvCell(v.rulesVersion), '');
+    csvCell(v.phone?.e164 ?? ''), v.phone ? String(v.phone.valid) : '', csvCell(v.rulesVersion), '',
+    v.channels.phone.until ?? '', v.channels.automated_call.until ?? '', (v.warnings ?? []).join(' '));
   return cells.join(',');
 }
 

@@ -11,6 +11,7 @@ const BASIS_CODE: Record<Basis, string> = {
 };
 const BLOCKER_CODE: Record<Blocker, string> = {
   needs_consent: '-need', invalid_consent: '-inv', objected: '-obj', retention_expired: '-exp', forbidden: '-ban',
+  call_limit: '-cap',
 };
 const CHANNEL_HEAD: Record<Channel, string> = {
   email: 'email', sms: 'sms', social_dm: 'dm', automated_call: 'robot', fax: 'fax', phone: 'phone', postal: 'post',
@@ -27,6 +28,7 @@ const BLOCKER_MEANING: Record<Blocker, string> = {
   objected: 'the person objected',
   retention_expired: 'retention period over',
   forbidden: 'no lawful path (sector ban or rule)',
+  call_limit: 'lawful, but the call caps hold until a date (France: 4 calls per 30 days, 60 days after a refusal)',
 };
 
 export interface TableOptions {
@@ -61,7 +63,7 @@ export function tableLine(record: AuditRecord): string {
   }
   const v = record.verdict;
   return tableRow([
-    String(record.line), v.id, v.status, v.audience,
+    String(record.line), v.id, v.warnings.length > 0 ? `${v.status}*` : v.status, v.audience,
     ...CHANNELS.map((c) => {
       const verdict = v.channels[c];
       return verdict.allowed ? BASIS_CODE[verdict.basis ?? 'consent'] : BLOCKER_CODE[verdict.blocker ?? 'forbidden'];
@@ -97,7 +99,9 @@ export function legend(): string {
     'Channels: dm = social network direct message, robot = automated call, post = postal mail.',
     'Allowed on: CONS consent, LI legitimate interest (the person may object), SOFT soft opt-in (customer),',
     '            CTR contract in progress, GEN generic address (not personal data).',
-    'Blocked by: -need consent needed, -inv consent not valid, -obj objection, -exp retention over, -ban forbidden.',
+    'Blocked by: -need consent needed, -inv consent not valid, -obj objection, -exp retention over, -ban forbidden,',
+    '            -cap call limit reached (until a date: see phone_until in --format csv).',
+    'A "*" after the status marks a warning (a sector that may be banned, scraped data): see `warnings` in csv/jsonl.',
     'A "!" after the source marks a high-risk source (no verifiable proof from the person).',
   ].join('\n');
 }

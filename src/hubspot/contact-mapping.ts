@@ -55,7 +55,9 @@ const COUNTRY_NAMES: Record<string, string> = {
   pologne: 'PL', polska: 'PL', sweden: 'SE', 'suède': 'SE', denmark: 'DK', danemark: 'DK', finland: 'FI',
   finlande: 'FI', norway: 'NO', 'norvège': 'NO', greece: 'GR', 'grèce': 'GR', 'czech republic': 'CZ', czechia: 'CZ',
   'united states': 'US', usa: 'US', 'états-unis': 'US', canada: 'CA', monaco: 'MC', 'réunion': 'RE', martinique: 'MQ',
-  guadeloupe: 'GP',
+  guadeloupe: 'GP', 'la réunion': 'RE', reunion: 'RE', 'la reunion': 'RE', guyane: 'GF', 'guyane française': 'GF',
+  'french guiana': 'GF', mayotte: 'YT', 'saint-pierre-et-miquelon': 'PM', 'saint pierre and miquelon': 'PM',
+  'saint-barthélemy': 'BL', 'saint-barthelemy': 'BL', 'saint barthélemy': 'BL', 'saint-martin': 'MF', 'saint martin': 'MF',
 };
 
 /** ISO 3166-1 alpha-2 from HubSpot's free-text country ("France", "fr", "Allemagne"); null when unknown. */
@@ -100,6 +102,7 @@ export function contactFactsFromHubSpot(record: { id: string; properties: HubSpo
     company: str(p.company),
     jobTitle: str(p.jobtitle),
     isProfessional: bool(p[P.isProfessional]),
+    soleTrader: bool(p[P.soleTrader]),
     offerRelatedToProfession: bool(p[P.offerRelated]),
     purpose: purpose && (PURPOSES as readonly string[]).includes(purpose) ? (purpose as Purpose) : null,
     sector: str(p[P.sector]),
@@ -128,6 +131,7 @@ const BLOCKER_TEXT: Record<string, string> = {
   objected: 'the person objected',
   retention_expired: 'retention period expired',
   forbidden: 'prospecting forbidden',
+  call_limit: 'call limit reached',
 };
 
 const SOURCE_TEXT_FR: Partial<Record<SourceKind, string>> = {

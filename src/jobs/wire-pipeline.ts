@@ -5,6 +5,7 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../storage/db.ts';
+import { toEngineSettings } from '../storage/settings-schema.ts';
 import type { InstallationStore } from '../storage/installations.ts';
 import type { HubSpotClients } from '../hubspot/client-factory.ts';
 import type { AccountBootstrapper } from '../bootstrap/bootstrap-account.ts';
@@ -61,7 +62,7 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
   const pipeline = createPipeline({
     db: o.db, queue, redis: o.config.redisUrl ? o.redis : null, keyPrefix: prefix, crm,
     evaluate: evaluateContact,
-    settings: (portalId) => o.installations.getSettings(portalId),
+    settings: async (portalId) => toEngineSettings(await o.installations.getSettings(portalId)),
     isActive: (portalId) => o.installations.isActive(portalId),
     appId: o.config.hubspotAppId, log,
     coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,

@@ -16,6 +16,7 @@ export function toCrmSettings(s: Settings, profile: { offerDescription: string; 
   return {
     offerDescription: profile.offerDescription,
     activity: profile.activity,
+    sector: s.sector ?? '',
     targetRoles: [...s.targetRoles],
     defaultJurisdiction: jurisdiction,
     retention: { ...s.retention },
@@ -31,6 +32,7 @@ export function toCrmSettings(s: Settings, profile: { offerDescription: string; 
 export function toInstallPatch(s: CrmSettings): Partial<SettingsInput> {
   return {
     defaultJurisdiction: s.defaultJurisdiction,
+    sector: s.sector || null,
     targetRoles: s.targetRoles,
     retention: s.retention,
     expiryAction: s.expiryAction,

@@ -1,6 +1,7 @@
 // What a portal can configure: the engine's settings (src/engine/types.ts PortalSettings) plus the app's own.
 // Stored as one JSON document per portal; every read is parsed, so an old document gains new defaults.
 import { z } from 'zod';
+import { SECTOR_IDS } from '../engine/rules/sectors.ts';
 import { DEFAULT_SETTINGS, type PortalSettings } from '../engine/types.ts';
 
 export const SEQUENCE_BLOCKING_MODES = ['enforce', 'flag_only', 'off'] as const;
@@ -14,6 +15,8 @@ export const PortalSettingsSchema = z.object({
     customerYears: z.number().int().min(1).max(10).default(DEFAULT_SETTINGS.retention.customerYears),
     warningDays: z.number().int().min(0).max(365).default(DEFAULT_SETTINGS.retention.warningDays),
   }).prefault({}),
+  /** What the portal sells, from the engine's closed sector list (French canvassing bans); null = not said. */
+  sector: z.string().refine((v) => SECTOR_IDS.includes(v), 'not a listed sector').nullable().default(null),
 });
 
 export const AppSettingsSchema = z.object({
@@ -40,3 +43,8 @@ export type Settings = PortalSettings & AppSettings;
 export type SettingsInput = z.input<typeof SettingsSchema>;
 
 export const DEFAULT_APP_SETTINGS: Settings = SettingsSchema.parse({});
+
+/** The engine's view of stored settings: the controller's name is the company third-party consents must name. */
+export function toEngineSettings(s: Settings): PortalSettings {
+  return { ...s, controllerNames: s.controller?.name ? [s.controller.name] : [] };
+}

@@ -39,6 +39,7 @@ export function settingsFixture(overrides: Partial<SettingsResponse> = {}): Sett
     settings: {
       offerDescription: 'Payroll software for SMEs',
       activity: 'Software publisher',
+      sector: 'software',
       targetRoles: ['DRH', 'Payroll manager'],
       defaultJurisdiction: 'FR',
       retention: { prospectYears: 3, customerYears: 3, warningDays: 90 },

@@ -2,6 +2,7 @@
 // The backend stays the authority: its 422 field errors are shown the same way.
 import { translate, type Lang } from '../../shared/i18n.ts';
 import { JURISDICTIONS, type CrmSettings } from '../../shared/types.ts';
+import { SECTOR_OPTIONS } from '../../shared/sectors.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -19,6 +20,7 @@ export function validateSettings(lang: Lang, s: CrmSettings): FieldErrors {
   };
   if (s.offerDescription.trim().length > 1000) errors.offerDescription = translate(lang, 'validation.tooLong', { max: 1000 });
   if (s.activity.trim().length > 200) errors.activity = translate(lang, 'validation.tooLong', { max: 200 });
+  if (s.sector !== '' && !SECTOR_OPTIONS.some((o) => o.id === s.sector)) errors.sector = translate(lang, 'validation.required');
   if (s.targetRoles.length > 50 || s.targetRoles.some((r) => r.length === 0 || r.length > 80)) errors.targetRoles = translate(lang, 'validation.roles');
   if (!JURISDICTIONS.includes(s.defaultJurisdiction)) errors.defaultJurisdiction = translate(lang, 'validation.required');
   range('retention.prospectYears', s.retention.prospectYears, 1, 5);
