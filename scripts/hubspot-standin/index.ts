@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { automationRouter, type WorkflowCallbackRecord } from './automation-routes.ts';
@@ -13,6 +14,7 @@ import { ApiError, rateLimitBody, sendError, unauthorized } from './errors.ts';
 import { OAuthServer } from './oauth.ts';
 import { HUBSPOT_LIMITS, RateLimiter, type RateLimits } from './ratelimit.ts';
 import { seedContacts as seed } from './seed.ts';
+import { UiFetchError, createUiFetchProxy, type UiFetchInput, type UiFetchResult } from './ui-fetch.ts';
 import { StandInState, prng, type ChangeSource, type Enrollment, type Task } from './state.ts';
 import {
   WebhookDispatcher, loadSubscriptions, signV2, signV3, subscriptionsFromAppJson,
@@ -23,6 +25,7 @@ export { signV1, signV2, signV3 } from './webhooks.ts';
 export type { WebhookOptions, SubscriptionsConfig, WebhookEventPayload } from './webhooks.ts';
 export { HUBSPOT_LIMITS } from './ratelimit.ts';
 export { LEGAL_BASIS_OPTIONS } from './properties.ts';
+export { UiFetchError, appendCallerIdentity, type UiFetchInput, type UiFetchResult } from './ui-fetch.ts';
 
 export interface Faults {
   latencyMs?: number;   // added to every matching call
@@ -51,6 +54,8 @@ export interface StandInOptions {
   searchLagMs?: number;
   /** Clock for token expiry and timestamps (tests). */
   now?: () => number;
+  /** hubspot.fetch delivery: permitted URLs (default app.json permittedUrls.fetch), local.json-style proxy. */
+  uiFetch?: { permittedUrls?: string[]; proxy?: Record<string, string>; allowHttp?: boolean };
 }
 
 export interface StandInStats {
@@ -117,6 +122,9 @@ export interface StandIn {
   flows(portalId: number): Array<Record<string, unknown>>;
   subscriptionStatus(portalId: number, email: string): Record<string, string>;
   runWorkflowAction(portalId: number, input: RunWorkflowActionInput): Promise<RunWorkflowActionResult>;
+  /** A card's hubspot.fetch call, delivered as HubSpot does (identity appended, v3-signed); also served over
+   *  HTTP at POST /__standin/ui-extensions/fetch with this input as the JSON body. */
+  uiFetch(input: UiFetchInput): Promise<UiFetchResult>;
   workflowCallback(callbackId: string): WorkflowCallbackRecord | undefined;
   flushWebhooks(): Promise<void>;
   configureWebhooks(patch: Partial<WebhookOptions>): void;
@@ -172,9 +180,29 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const callbacks = new Map<string, WorkflowCallbackRecord>();
   const appSource = (): ChangeSource => state.appSource();
 
+  const appJson = JSON.parse(readFileSync(options.appJsonPath ?? APP_JSON, 'utf8')) as { permittedUrls?: { fetch?: string[] } };
+  const uiFetch = createUiFetchProxy({
+    clientSecret: options.clientSecret, appId,
+    permittedUrls: options.uiFetch?.permittedUrls ?? appJson.permittedUrls?.fetch ?? [],
+    ...(options.uiFetch?.proxy ? { proxy: options.uiFetch.proxy } : {}),
+    allowHttp: options.uiFetch?.allowHttp ?? false,
+    isInstalled: (portalId) => state.accounts.get(portalId)?.installed === true,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+
+  // HubSpot's side of hubspot.fetch (the card runs in HubSpot; HubSpot makes the call): before the API's auth.
+  app.post('/__standin/ui-extensions/fetch', express.json({ limit: '2mb' }), async (req: Request, res: Response) => {
+    try {
+      res.json(await uiFetch(req.body as UiFetchInput));
+    } catch (error) {
+      if (error instanceof UiFetchError) res.status(error.code === 'not_permitted' || error.code === 'not_installed' ? 403 : 400).json({ status: 'error', code: error.code, message: error.message });
+      else res.status(502).json({ status: 'error', message: (error as Error).message });
+    }
+  });
 
   // Statistics: every call, by portal (0 when unauthenticated) and by route pattern.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -376,6 +404,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       }
       return { status: res.status, body: parsed, callbackId, requestBody };
     },
+    uiFetch,
     workflowCallback: (callbackId) => callbacks.get(callbackId),
     flushWebhooks: async () => {
       if (dispatcher) await dispatcher.flush();

@@ -66,9 +66,20 @@ describe.each(ENDPOINTS)('$name signature gate', ({ method, path, body }) => {
     expect(res.body.error.code).toBe('portal_mismatch');
     expect(sideEffects()).toBe(0);
   });
-  it('refuses a request without the portalId HubSpot appends', async () => {
+  it('takes the portal from the signed path when HubSpot appends no portalId', async () => {
     const res = await hubspotFetch(server, method, path(PORTAL_A, contact), body?.(contact));
+    expect(res.status).toBe(200);
+  });
+  it('refuses a signed URL naming two portals (a caller\'s own ?portalId= before HubSpot\'s)', async () => {
+    const res = await hubspotFetch(server, method, `${path(PORTAL_B, '2001')}?portalId=${PORTAL_B}&portalId=${PORTAL_A}&userId=77`, body?.('2001'));
     expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('portal_mismatch');
+    expect(sideEffects()).toBe(0);
+  });
+  it('refuses a request HubSpot signed for another app', async () => {
+    const res = await hubspotFetch(server, method, `${path(PORTAL_A, contact)}${q(PORTAL_A)}&appId=999`, body?.(contact));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('wrong_app');
   });
   it('refuses a portal where the app is not installed', async () => {
     const res = await hubspotFetch(server, method, path(UNINSTALLED, contact) + q(UNINSTALLED), body?.(contact));
