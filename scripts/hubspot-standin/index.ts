@@ -12,7 +12,7 @@ import { automationRouter, type WorkflowCallbackRecord } from './automation-rout
 import { crmRouter } from './crm-routes.ts';
 import { ApiError, rateLimitBody, sendError, unauthorized } from './errors.ts';
 import { OAuthServer } from './oauth.ts';
-import { HUBSPOT_LIMITS, RateLimiter, type RateLimits } from './ratelimit.ts';
+import { HUBSPOT_LIMITS, RateLimiter, TIER_LIMITS, type HubSpotTier, type RateLimits } from './ratelimit.ts';
 import { seedContacts as seed } from './seed.ts';
 import { UiFetchError, createUiFetchProxy, type UiFetchInput, type UiFetchResult } from './ui-fetch.ts';
 import { StandInState, prng, type ChangeSource, type Enrollment, type Task } from './state.ts';
@@ -23,13 +23,13 @@ import {
 
 export { signV1, signV2, signV3 } from './webhooks.ts';
 export type { WebhookOptions, SubscriptionsConfig, WebhookEventPayload } from './webhooks.ts';
-export { HUBSPOT_LIMITS } from './ratelimit.ts';
+export { HUBSPOT_LIMITS, TIER_LIMITS, type HubSpotTier, type RateLimits } from './ratelimit.ts';
 export { LEGAL_BASIS_OPTIONS } from './properties.ts';
 export { UiFetchError, appendCallerIdentity, type UiFetchInput, type UiFetchResult } from './ui-fetch.ts';
 
 export interface Faults {
   latencyMs?: number;   // added to every matching call
-  rate429?: number;     // 0..1 share of matching calls answered 429 (TEN_SECONDLY_ROLLING body)
+  rate429?: number;     // 0..1 share of matching calls answered 429 (TEN_SECONDLY_ROLLING body, no Retry-After)
   rate5xx?: number;     // 0..1 share answered 502/503/500 with HubSpot's error body
   rateTimeout?: number; // 0..1 share never answered (the client must time out)
   pathPrefix?: string;  // only calls whose path starts with this
@@ -41,6 +41,9 @@ export interface StandInOptions {
   clientId: string;
   clientSecret: string;
   appId?: number;
+  /** The account tier whose limits apply (default 'marketplace': a marketplace OAuth app, 110 per 10 s). */
+  tier?: HubSpotTier;
+  /** Explicit limits (overrides `tier`); false turns rate limiting off. */
   rateLimits?: RateLimits | false;
   accessTokenTtlSeconds?: number;
   webhooks?: WebhookOptions | null;
@@ -131,6 +134,8 @@ export interface StandIn {
   failedWebhooks(): Array<{ portalId: number; events: WebhookEventPayload[]; reason: string }>;
   setFaults(f: Faults | null): void;
   setRateLimits(limits: RateLimits | false): void;
+  /** Applies a tier's limits (fresh windows). */
+  setTier(tier: HubSpotTier): void;
   setSearchLag(ms: number): void;
   expireAccessTokens(portalId: number): void;
   revokeRefreshTokens(portalId: number): void;
@@ -156,7 +161,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const appId = options.appId ?? 4_210_001;
   const state = new StandInState({ appId, now: options.now, searchLagMs: options.searchLagMs });
   const random = prng(options.seed ?? 7);
-  const limiter = new RateLimiter(options.rateLimits === undefined ? HUBSPOT_LIMITS : options.rateLimits);
+  const limiter = new RateLimiter(options.rateLimits === undefined ? (options.tier ? TIER_LIMITS[options.tier] : HUBSPOT_LIMITS) : options.rateLimits);
   const oauth = new OAuthServer({
     state, clientId: options.clientId, clientSecret: options.clientSecret,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1800, redirectUris: options.redirectUris,
@@ -258,7 +263,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         return;
       }
       if (x < t + e + l) {
-        res.set('Retry-After', '1').status(429).json(rateLimitBody('TEN_SECONDLY_ROLLING'));
+        res.status(429).json(rateLimitBody('TEN_SECONDLY_ROLLING'));
         return;
       }
       next();
@@ -274,7 +279,6 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     const d = limiter.check(res.locals.portalId, isSearch, Date.now());
     res.set(d.headers);
     if (d.ok) return next();
-    res.set('Retry-After', String(Math.ceil(d.retryAfterMs / 1000)));
     res.status(429).json(rateLimitBody(d.policyName));
   });
 
@@ -418,6 +422,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       faults = f;
     },
     setRateLimits: (limits) => limiter.configure(limits),
+    setTier: (tier) => limiter.configure(TIER_LIMITS[tier]),
     setSearchLag: (ms) => {
       state.searchLagMs = ms;
     },
