@@ -3,8 +3,8 @@
 // -Daily-Remaining where a daily cap applies), so this limiter keeps a sliding log of call times and adapts to
 // what HubSpot says rather than to a number we wrote down:
 //   - the window's limit is the advertised Max less a safety margin (`safeLimit`), learned per portal;
-//   - when HubSpot's -Remaining shows more calls used than our log holds (another worker without our Redis, an
-//     earlier process), the log is topped up so we slow down at once;
+//   - when HubSpot's -Remaining shows more calls used than our log holds (calls made outside the limiter, such
+//     as the install's property bootstrap, another process), the log is topped up so we slow down at once;
 //   - when -Daily-Remaining falls to the reserve, the portal's calls wait an hour and try again;
 //   - a 429 is read by its documented body (`policyName`), see `rateLimitWaitMs`.
 // Before the first answer the defaults apply (HUBSPOT_SAFE_LIMITS); search stays at 5 per second (its answers
@@ -177,8 +177,9 @@ local window = tonumber(redis.call('HGET', KEYS[3], 'window')) or tonumber(ARGV[
 if ARGV[3] ~= '' then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
   local missing = tonumber(ARGV[3]) - redis.call('ZCARD', KEYS[1])
-  -- HubSpot's calls we did not see are spread over its window: slots free progressively, as they would there.
-  for i = 1, missing do redis.call('ZADD', KEYS[1], now - window + math.floor(i * window / (missing + 1)), ARGV[6] .. ':' .. i) end
+  -- Calls HubSpot counted that we did not see are stamped now: we cannot know when they were made, and a
+  -- later estimate would let a 429 through (the 5% rule weighs more than a few seconds of throughput).
+  for i = 1, missing do redis.call('ZADD', KEYS[1], now, ARGV[6] .. ':' .. i) end
   redis.call('PEXPIRE', KEYS[1], window + 60000)
 end
 local pause = tonumber(ARGV[5])
@@ -269,11 +270,9 @@ export function createMemoryRateLimiter(options: { limits?: RateLimits; now?: ()
       }
       if (p.used !== null) {
         const t = now();
-        const { windowMs } = config(k, kind);
-        const log = live(k, windowMs, t);
-        // HubSpot's calls we did not see are spread over its window: slots free progressively, as they would there.
-        const missing = p.used - log.length;
-        for (let i = 1; i <= missing; i++) log.push({ t: t - windowMs + Math.floor((i * windowMs) / (missing + 1)) });
+        const log = live(k, config(k, kind).windowMs, t);
+        // Calls HubSpot counted that we did not see are stamped now (see OBSERVE_LUA).
+        for (let i = log.length; i < p.used; i++) log.push({ t });
       }
       if (p.pauseMs > 0) pausedUntil.set(k, Math.max(pausedUntil.get(k) ?? 0, now() + p.pauseMs));
     },
@@ -286,8 +285,8 @@ export function createMemoryRateLimiter(options: { limits?: RateLimits; now?: ()
 
 /**
  * How long to hold a portal's calls after a 429, from the documented body: the rolling 10-second window frees
- * slots as it rolls (the log, topped up from the answer's -Remaining, schedules them; without headers a tenth
- * of the interval); the search limit within a second; the daily cap at the account's midnight, which we cannot
+ * a slot within one interval (the log, topped up from the answer's -Remaining, schedules it; without headers a
+ * tenth of the interval and the caller's retries); the search limit within a second; the daily cap at the account's midnight, which we cannot
  * see, so an hour and try again. HubSpot documents no Retry-After on these; one is honoured if sent.
  */
 export function rateLimitWaitMs(body: unknown, headers: unknown, now = Date.now()): { policy: RateLimitPolicy; pauseMs: number } {
@@ -304,8 +303,8 @@ export function rateLimitWaitMs(body: unknown, headers: unknown, now = Date.now(
     case 'DAILY': return { policy, pauseMs: DAILY_PAUSE_MS };
     case 'SECONDLY': return { policy, pauseMs: 1000 };
     default:
-      // With HubSpot's headers the log is already topped up from -Remaining: 0 and frees slots as the window
-      // rolls; a 429 without them tells us nothing, so a short hold and the caller's retries.
+      // With HubSpot's headers the log is already topped up from -Remaining: 0; a 429 without them tells us
+      // nothing, so a short hold and the caller's retries.
       return { policy, pauseMs: seen.remaining !== undefined && seen.max !== undefined ? 0 : Math.round((seen.intervalMs ?? 10_000) / 10) };
   }
 }
