@@ -14,6 +14,7 @@
 // embedded mode (one process). A call's slot is stamped when its response arrives, not when it leaves: HubSpot
 // counts a call at some moment between the two, so our windows never hold fewer calls than HubSpot's.
 import type { Redis } from 'ioredis';
+import { headerOf } from '../queue/errors.ts';
 
 export type CallKind = 'api' | 'search';
 
@@ -54,18 +55,6 @@ export const DAILY_PAUSE_MS = 60 * 60 * 1000;
 /** The advertised window less a margin of 2% (at least 2 calls): 100 -> 98, 110 -> 108, 190 -> 186. */
 export function safeLimit(max: number): number {
   return Math.max(1, max - Math.max(2, Math.round(max * 0.02)));
-}
-
-function headerOf(headers: unknown, name: string): string | undefined {
-  if (headers == null || typeof headers !== 'object') return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') {
-    const v = (headers as { get(n: string): string | null }).get(name);
-    return v ?? undefined;
-  }
-  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
-    if (k.toLowerCase() === name) return Array.isArray(v) ? String(v[0]) : String(v);
-  }
-  return undefined;
 }
 
 /** Reads HubSpot's X-HubSpot-RateLimit-* headers from a fetch Headers, a plain object or an SDK header map. */
