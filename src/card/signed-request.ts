@@ -199,7 +199,8 @@ export function replayGuard(deps: { replays: ReplayStore; now?: () => Date; wind
     try {
       const deadline = Date.now() + (deps.waitForFirstMs ?? 10_000);
       for (;;) {
-        const claim = await deps.replays.claim(portalId, requestKey, deps.now?.() ?? new Date(), ttlMs);
+        const contactId = req.params.contactId === undefined ? null : String(req.params.contactId);
+        const claim = await deps.replays.claim(portalId, requestKey, deps.now?.() ?? new Date(), ttlMs, contactId);
         if (claim.state === 'fresh') break;
         if (claim.state === 'done') {
           log.warn({ portalId, path: req.path }, 'replayed signed request answered with its first result');

@@ -116,6 +116,17 @@ describe('a signed state-changing request replayed three times inside the window
     expect(world.judged).toHaveLength(2);
   });
 
+  it('drops the kept answers about a contact once it is erased (an access export holds its data)', async () => {
+    const exportOnce = capture('POST', `/api/portals/${PORTAL_A}/contacts/1001/export${q}`, {});
+    const exported = await exportOnce();
+    expect(exported.status).toBe(200);
+    expect(await exportOnce()).toMatchObject({ status: 200, replayed: true });
+    expect((await capture('POST', `/api/portals/${PORTAL_A}/contacts/1001/erase${q}`, { confirmContactId: '1001' })()).status).toBe(200);
+    // The replayed export is not served from the kept copy any more: it runs again, and the contact is gone.
+    expect(await exportOnce()).toMatchObject({ status: 404, replayed: false });
+    expect(world.exports).toHaveLength(1);
+  });
+
   it('does not guard reads: the card GET is answered afresh each time', async () => {
     const send = capture('GET', `/api/portals/${PORTAL_A}/contacts/1001/card${q}`, undefined);
     const [a, b] = [await send(), await send()];
@@ -204,6 +215,19 @@ describeWithServices('database replay store', { postgres: true }, () => {
       await store.complete(PORTAL_A, 'key-1', 201, { saved: true, ids: ['a'] });
       expect(await store.claim(PORTAL_A, 'key-1', NOW, 600_000)).toEqual({ state: 'done', status: 201, body: { saved: true, ids: ['a'] } });
       expect(await store.claim(PORTAL_B, 'key-1', NOW, 600_000)).toEqual({ state: 'fresh' });
+    });
+
+    it('forgets the finished answers about an erased contact, not running claims nor other contacts', async () => {
+      const store = createDbReplayStore(db);
+      for (const [key, contact] of [['e-1', '77'], ['e-2', '77'], ['e-3', '78']] as const) {
+        await store.claim(PORTAL_A, key, NOW, 600_000, contact);
+        await store.complete(PORTAL_A, key, 200, { contact });
+      }
+      await store.claim(PORTAL_A, 'e-running', NOW, 600_000, '77');
+      await store.forgetContact(PORTAL_A, '77');
+      expect((await store.claim(PORTAL_A, 'e-1', NOW, 600_000, '77')).state).toBe('fresh');
+      expect((await store.claim(PORTAL_A, 'e-3', NOW, 600_000, '78')).state).toBe('done');
+      expect((await store.claim(PORTAL_A, 'e-running', NOW, 600_000, '77')).state).toBe('pending');
     });
 
     it('releases a pending claim and sweeps expired ones', async () => {
