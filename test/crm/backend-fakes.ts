@@ -116,6 +116,14 @@ export function createWorld(): World {
 
 export { ErasureRefusedError };
 
+/** Puts a shared world back to its seeded state between tests (the server keeps the same deps). */
+export function resetWorld(world: World): void {
+  const fresh = createWorld();
+  world.contacts.clear(); for (const [k, v] of fresh.contacts) world.contacts.set(k, v);
+  world.settings.clear(); world.ledger.length = 0; world.objections.length = 0; world.judged.length = 0;
+  world.erased.length = 0; world.exports.length = 0; world.failures = {}; world.stored.clear();
+}
+
 export async function startServer(deps: CrmBackendDeps): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
   // Mounted the way createHttpApp mounts other parts' routers: at the root, one line each.

@@ -3,19 +3,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateContact } from '../../src/engine/index.ts';
 import {
-  ErasureRefusedError, b2bContact, NOW, PORTAL_A, PORTAL_B, UNINSTALLED, createWorld, hubspotFetch, startServer, type World,
+  ErasureRefusedError, b2bContact, NOW, PORTAL_A, PORTAL_B, UNINSTALLED, createWorld, hubspotFetch, resetWorld, startServer, type World,
 } from './backend-fakes.ts';
 
 let world: World;
 let server: { url: string; close: () => Promise<void> };
 beforeAll(async () => { world = createWorld(); server = await startServer(world.deps); });
 afterAll(async () => { await server.close(); });
-beforeEach(() => {
-  const fresh = createWorld();
-  world.contacts.clear(); for (const [k, v] of fresh.contacts) world.contacts.set(k, v);
-  world.settings.clear(); world.ledger.length = 0; world.objections.length = 0; world.judged.length = 0;
-  world.erased.length = 0; world.exports.length = 0; world.failures = {}; world.stored.clear();
-});
+beforeEach(() => resetWorld(world));
 
 const VALID_SETTINGS = {
   offerDescription: 'Payroll software', activity: 'Software', targetRoles: ['DRH', 'CFO'], defaultJurisdiction: 'FR',

@@ -9,19 +9,14 @@ import { actionSignatureFor, actionSignatureFromAppJson } from '../../src/workfl
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.ts';
 import { describeWithServices } from '../support/services.ts';
 import {
-  NOW, PORTAL_A, PORTAL_B, PUBLIC_BASE, SECRET, actionCall, createWorld, nextTimestamp, startServer, type World,
+  NOW, PORTAL_A, PORTAL_B, PUBLIC_BASE, SECRET, actionCall, createWorld, nextTimestamp, resetWorld, startServer, type World,
 } from './backend-fakes.ts';
 
 let world: World;
 let server: { url: string; close: () => Promise<void> };
 beforeAll(async () => { world = createWorld(); server = await startServer(world.deps); });
 afterAll(async () => { await server.close(); });
-beforeEach(() => {
-  world.ledger.length = 0; world.objections.length = 0; world.judged.length = 0; world.erased.length = 0; world.exports.length = 0;
-  world.failures = {};
-  const fresh = createWorld();
-  world.contacts.clear(); for (const [k, v] of fresh.contacts) world.contacts.set(k, v);
-});
+beforeEach(() => resetWorld(world));
 
 /** One captured signed request: the exact bytes, headers and URL HubSpot sent, ready to be sent again. */
 function capture(method: string, pathAndQuery: string, body: unknown) {
