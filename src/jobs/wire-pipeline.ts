@@ -13,7 +13,9 @@ import { evaluateContact } from '../engine/index.ts';
 import { log as rootLog } from '../log.ts';
 import { createQueue } from '../queue/index.ts';
 import type { JobQueue } from '../queue/job.ts';
-import { createMemoryRateLimiter, createRedisRateLimiter, type PortalRateLimiter, type RateLimits } from '../ratelimit/portal-rate-limiter.ts';
+import {
+  createMemoryRateLimiter, createRedisRateLimiter, parseRateLimitHeaders, type PortalRateLimiter, type RateLimits,
+} from '../ratelimit/portal-rate-limiter.ts';
 import { createWebhookRouter } from '../../webhooks/receive-hubspot-webhook.ts';
 import { createHubSpotCrm, newCallCounter, type CallCounter } from './hubspot-crm.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
@@ -57,6 +59,13 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
     lockDurationMs: o.lockDurationMs, stalledIntervalMs: o.stalledIntervalMs,
   });
   const limiter = o.redis ? createRedisRateLimiter(o.redis, { keyPrefix: prefix, limits: o.rateLimits }) : createMemoryRateLimiter({ limits: o.rateLimits });
+  // Every answer of a portal's SDK client tells the limiter HubSpot's current window (search answers carry none).
+  const stopObserving = o.clients.onResponse((portalId, _status, headers) => {
+    const seen = parseRateLimitHeaders(headers);
+    if (Object.keys(seen).length > 0) {
+      limiter.observe(portalId, 'api', seen).catch((err: unknown) => log.warn({ portalId, err: (err as Error).message }, 'rate-limit headers not recorded'));
+    }
+  });
   const counter = newCallCounter();
   const crm = createHubSpotCrm({ clients: o.clients, limiter, log, counter, callTimeoutMs: o.hubspotCallTimeoutMs });
   const pipeline = createPipeline({
@@ -78,6 +87,6 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
   return {
     pipeline, queue, limiter, counter, router,
     start: () => pipeline.start({ consume: true }),
-    stop: (options) => pipeline.close(options),
+    stop: (options) => { stopObserving(); return pipeline.close(options); },
   };
 }

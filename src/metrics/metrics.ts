@@ -74,21 +74,37 @@ export function recordJob(job: string, outcome: JobOutcome): void {
   jobs.inc({ job, outcome });
 }
 
-/** Rate-limit tier a portal's answers advertise (free_starter, pro_enterprise, ...), set by whoever reads them. */
+/**
+ * A portal's class is the burst HubSpot advertises for it (X-HubSpot-RateLimit-Max: 100, 110, 190 per 10 s
+ * depending on tier and distribution), learned from its answers: `burst_110`. Unknown until it answers.
+ */
 const portalClasses = new Map<number, string>();
-export function setPortalClass(portalId: number, portalClass: string): void {
-  portalClasses.set(portalId, portalClass);
-}
 export function portalClassOf(portalId: number): string {
   return portalClasses.get(portalId) ?? 'unknown';
 }
 
-/** One HubSpot answer: `status` is the HTTP status, or null when no answer came (network error, timeout). */
-export function recordHubSpotCall(portalId: number, status: number | null, policy?: string | null): void {
-  const portalClass = portalClassOf(portalId);
-  const cls = status === null ? 'network' : status === 429 ? '429' : `${Math.floor(status / 100)}xx`;
-  hubspotCalls.inc({ portal_class: portalClass, status: cls });
-  if (status === 429) hubspot429.inc({ portal_class: portalClass, policy: policy ?? 'unknown' });
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const entry = Object.entries(headers as Record<string, unknown>).find(([k]) => k.toLowerCase() === name);
+  return entry === undefined ? undefined : String(entry[1]);
+}
+
+/** One HubSpot answer (any status), with its headers: counts it and learns the portal's class. */
+export function recordHubSpotAnswer(portalId: number, status: number, headers?: unknown): void {
+  const max = Number(headerValue(headers, 'x-hubspot-ratelimit-max'));
+  if (Number.isInteger(max) && max > 0) portalClasses.set(portalId, `burst_${max}`);
+  hubspotCalls.inc({ portal_class: portalClassOf(portalId), status: status === 429 ? '429' : `${Math.floor(status / 100)}xx` });
+}
+
+/** A call that got no answer at all (network error, timeout). */
+export function recordHubSpotUnanswered(portalId: number): void {
+  hubspotCalls.inc({ portal_class: portalClassOf(portalId), status: 'network' });
+}
+
+/** A 429, by the policy HubSpot's body names (TEN_SECONDLY_ROLLING, SECONDLY, DAILY). */
+export function recordHubSpotRateLimited(portalId: number, policy: string): void {
+  hubspot429.inc({ portal_class: portalClassOf(portalId), policy });
 }
 
 export function recordJudgeBatch(seconds: number, contacts: number): void {

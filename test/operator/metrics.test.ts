@@ -5,7 +5,7 @@ import express from 'express';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMetricsRouter, startMetricsServer } from '../../src/metrics/router.ts';
-import { recordHubSpotCall, recordJob, renderMetrics, setPortalClass } from '../../src/metrics/metrics.ts';
+import { recordHubSpotAnswer, recordHubSpotRateLimited, recordHubSpotUnanswered, recordJob, renderMetrics } from '../../src/metrics/metrics.ts';
 import { createQueue, defineJob } from '../../src/queue/index.ts';
 import { z } from 'zod';
 
@@ -37,18 +37,18 @@ describe('/metrics', () => {
     expect((await fetch(await serveRouter({ token: null, production: false }))).status).toBe(200);
   });
 
-  it('counts HubSpot calls and 429s by portal class and policy, never by portal id', async () => {
-    setPortalClass(146_000_777, 'pro_enterprise');
+  it('counts HubSpot answers by the burst their portal advertises, and 429s by policy, never by portal id', async () => {
     const before = await renderMetrics();
-    recordHubSpotCall(146_000_777, 200);
-    recordHubSpotCall(146_000_777, 429, 'TEN_SECONDLY_ROLLING');
-    recordHubSpotCall(146_000_778, 503);
-    recordHubSpotCall(146_000_778, null);
+    recordHubSpotAnswer(146_000_777, 200, { 'X-HubSpot-RateLimit-Max': '190', 'X-HubSpot-RateLimit-Remaining': '189' });
+    recordHubSpotAnswer(146_000_777, 429, new Headers({ 'x-hubspot-ratelimit-max': '190' }));
+    recordHubSpotRateLimited(146_000_777, 'TEN_SECONDLY_ROLLING');
+    recordHubSpotAnswer(146_000_778, 503, {});
+    recordHubSpotUnanswered(146_000_778);
     const after = (await renderMetrics()).body;
     const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before.body, name, labels);
-    expect(delta('prospect_guard_hubspot_requests_total', { portal_class: 'pro_enterprise', status: '2xx' })).toBe(1);
-    expect(delta('prospect_guard_hubspot_requests_total', { portal_class: 'pro_enterprise', status: '429' })).toBe(1);
-    expect(delta('prospect_guard_hubspot_rate_limited_total', { portal_class: 'pro_enterprise', policy: 'TEN_SECONDLY_ROLLING' })).toBe(1);
+    expect(delta('prospect_guard_hubspot_requests_total', { portal_class: 'burst_190', status: '2xx' })).toBe(1);
+    expect(delta('prospect_guard_hubspot_requests_total', { portal_class: 'burst_190', status: '429' })).toBe(1);
+    expect(delta('prospect_guard_hubspot_rate_limited_total', { portal_class: 'burst_190', policy: 'TEN_SECONDLY_ROLLING' })).toBe(1);
     expect(delta('prospect_guard_hubspot_requests_total', { portal_class: 'unknown', status: '5xx' })).toBe(1);
     expect(delta('prospect_guard_hubspot_requests_total', { portal_class: 'unknown', status: 'network' })).toBe(1);
     expect(after).not.toMatch(/14600077[78]/);
