@@ -34,8 +34,10 @@ export interface PreferenceCentreDeps {
   settings: (portalId: number) => Promise<PreferenceSettings | null>;
   clock?: Clock;
   log?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
-  /** Requests per minute per client address on the public routes (default 60). */
+  /** Invalid-link attempts per minute per client address before they are answered 429 (default 60). */
   rateLimitPerMinute?: number;
+  /** Invalid attempts per minute per token (an authentic token whose contact is gone or re-addressed; default 10). */
+  invalidPerTokenPerMinute?: number;
 }
 
 export const CONTACT_PROPERTIES = [
@@ -45,39 +47,51 @@ export const CONTACT_PROPERTIES = [
 
 type Resolved =
   | { ok: true; claims: PreferenceClaims; email: string | null; properties: Record<string, string | null>; settings: PreferenceSettings }
-  | { ok: false; problem: 'gone' | 'invalid' };
+  | { ok: false; problem: 'gone' | 'invalid' | 'limited' };
 
 export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
   const router = express.Router();
   const clock = deps.clock ?? systemClock;
   const basePath = new URL(deps.publicBaseUrl).pathname.replace(/\/+$/, '');
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
-  const limiter = new RateLimiterMemory({ points: deps.rateLimitPerMinute ?? 60, duration: 60 });
+  // Only failures are rate-limited: a request carrying an authentic token is never refused for rate (mailbox
+  // providers send RFC 8058 one-click POSTs for many recipients from a few addresses). Invalid attempts are
+  // counted per client address and per token; past the limit they are answered 429 without any HubSpot call.
+  const invalidByAddress = new RateLimiterMemory({ points: deps.rateLimitPerMinute ?? 60, duration: 60 });
+  const invalidByToken = new RateLimiterMemory({ points: deps.invalidPerTokenPerMinute ?? 10, duration: 60, keyPrefix: 'tok' });
+  const exhausted = async (limiter: RateLimiterMemory, key: string, points: number) => ((await limiter.get(key))?.consumedPoints ?? 0) >= points;
+  const addressOf = (req: Request) => req.ip ?? 'unknown';
+  /** Counts one invalid attempt; true when it is over the limit (answer 429). */
+  async function countInvalid(req: Request, token: string): Promise<boolean> {
+    const results = await Promise.allSettled([invalidByAddress.consume(addressOf(req)), invalidByToken.consume(token.slice(0, 600))]);
+    return results.some((r) => r.status === 'rejected');
+  }
+  function tooMany(res: Response): void {
+    res.status(429).set('Retry-After', '60').type('text/plain').send('Too many requests');
+  }
 
   router.use(publicPageHeaders);
-  router.use(async (req, res, next) => {
-    try {
-      await limiter.consume(req.ip ?? 'unknown');
-      next();
-    } catch {
-      res.status(429).set('Retry-After', '60').type('text/plain').send('Too many requests');
-    }
-  });
 
   const actionPath = (token: string) => `${basePath}/p/${token}`;
 
-  async function resolve(token: string, opts: { allowExpired?: boolean } = {}): Promise<Resolved> {
+  async function resolve(req: Request, token: string, opts: { allowExpired?: boolean } = {}): Promise<Resolved> {
     let check = verifyPreferenceToken(deps.key, token, clock.now());
     if (!check.ok && check.reason === 'expired' && opts.allowExpired) {
       check = verifyPreferenceToken(deps.key, token, new Date(0));
     }
-    if (!check.ok) return { ok: false, problem: check.reason === 'expired' ? 'gone' : 'invalid' };
+    if (!check.ok) {
+      if (check.reason === 'expired') return { ok: false, problem: 'gone' }; // authentic: not an attempt to count
+      return { ok: false, problem: (await countInvalid(req, token)) ? 'limited' : 'invalid' };
+    }
+    // An authentic token that kept failing (contact gone, address changed) stops costing HubSpot reads.
+    if (await exhausted(invalidByToken, token, deps.invalidPerTokenPerMinute ?? 10)) return { ok: false, problem: 'limited' };
+    const invalid = async (): Promise<Resolved> => ({ ok: false, problem: (await countInvalid(req, token)) ? 'limited' : 'invalid' });
     const settings = await deps.settings(check.claims.portalId);
-    if (!settings || !settings.preferenceCentreEnabled) return { ok: false, problem: 'invalid' };
+    if (!settings || !settings.preferenceCentreEnabled) return invalid();
     const contact = await deps.hubspot.getContact(check.claims.portalId, check.claims.contactId, CONTACT_PROPERTIES);
-    if (!contact) return { ok: false, problem: 'invalid' };
+    if (!contact) return invalid();
     const email = contact.properties.email ?? null;
-    if (!tagMatches(deps.key, check.claims, email)) return { ok: false, problem: 'invalid' };
+    if (!tagMatches(deps.key, check.claims, email)) return invalid();
     return { ok: true, claims: check.claims, email, properties: contact.properties, settings };
   }
 
@@ -102,7 +116,8 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
     };
   }
 
-  function problem(res: Response, kind: 'gone' | 'invalid', lang: Lang, token: string): void {
+  function problem(res: Response, kind: 'gone' | 'invalid' | 'limited', lang: Lang, token: string): void {
+    if (kind === 'limited') return tooMany(res);
     res.status(kind === 'gone' ? 410 : 404).type('html').send(renderProblemPage(kind, lang, actionPath(encodeURIComponent(token))));
   }
 
@@ -117,7 +132,7 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
   const showPage = async (req: Request, res: Response) => {
     const token = String(req.params.token ?? '');
     const lang = pickLang(req.query.lang, req.get('accept-language'));
-    const r = await resolve(token);
+    const r = await resolve(req, token);
     if (!r.ok) return problem(res, r.problem, lang, token);
     res.status(200).type('html').send(renderPreferencePage(await model(r, token, lang, null)));
   };
@@ -140,7 +155,7 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
         res.status(400).type('text/plain').send('The form does not match this link.');
         return;
       }
-      const r = await resolve(token);
+      const r = await resolve(req, token);
       if (!r.ok) return problem(res, r.problem, lang, token);
       const { portalId, contactId } = r.claims;
       const action = String(body.action ?? '');
@@ -181,8 +196,9 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
       }
       // An unsubscribe is always safe to honour: an expired but authentic link still works (RFC 8058 senders
       // keep old messages' links alive).
-      const r = await resolve(token, { allowExpired: true });
+      const r = await resolve(req, token, { allowExpired: true });
       if (!r.ok) {
+        if (r.problem === 'limited') return tooMany(res);
         res.status(404).type('text/plain').send('Unknown link');
         return;
       }
