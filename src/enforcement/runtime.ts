@@ -22,6 +22,8 @@ import { createPreferenceRouter } from '../preferences/router.ts';
 import { createPreferenceToken, preferenceKeyFromConfig, preferenceUrl } from '../preferences/token.ts';
 import { InstallationGoneError } from '../hubspot/client-factory.ts';
 import { createLinkRefresher } from '../preferences/refresh-links.ts';
+import { createPreferenceConsents } from '../preferences/record-consent.ts';
+import { ContactEvidenceStore } from '../contacts/index.ts';
 
 export interface EnforcementRuntimeOptions {
   /** Tick period (default 60 s): the detection-to-action bound of the polling path. */
@@ -129,8 +131,17 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
       settings: async (portalId) => {
         if (!(await installations.isActive(portalId))) return null;
         const s = await settingsOf(portalId);
-        return { controllerName: s.controller?.name ?? null, privacyPolicyUrl: s.privacyPolicyUrl, preferenceCentreEnabled: s.preferenceCentreEnabled };
+        return {
+          controllerName: s.controller?.name ?? null, privacyPolicyUrl: s.privacyPolicyUrl, preferenceCentreEnabled: s.preferenceCentreEnabled,
+          controllerAddress: s.controller?.address ?? null, dpoContact: s.controller?.dpoContact ?? null, logoUrl: s.controller?.logoUrl ?? null,
+          defaultJurisdiction: s.defaultJurisdiction,
+        };
       },
+      consents: createPreferenceConsents({
+        store: new ContactEvidenceStore(db), ledger: enforcement.ledger,
+        rejudge: pipeline ? (p, c) => pipeline.judgeContact(p, c) : null,
+      }),
+      production: config.nodeEnv === 'production',
     });
 
     let lastReminders = 0;
