@@ -130,7 +130,9 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
     const expiresMs = expiresAt ? (/^\d+$/.test(expiresAt) ? Number(expiresAt) : Date.parse(expiresAt)) : NaN;
     // What was recorded a moment ago shows at once: an objection blocks its channels whatever HubSpot still says.
     const objected = new Set<string>(objections.map((o) => o.channel));
-    const bases = Object.fromEntries(CHANNELS.map((c) => [c, objected.has('all') || objected.has(c) ? 'objected' : p[`pg_basis_${c}`] ?? null]));
+    const retentionExpired = p.pg_retention_state === 'expired' || (Number.isFinite(expiresMs) && expiresMs <= clock.now().getTime());
+    const bases = Object.fromEntries(CHANNELS.map((c) => [c, objected.has('all') || objected.has(c) ? 'objected'
+      : retentionExpired ? 'retention_expired' : p[`pg_basis_${c}`] ?? null]));
     return {
       lang, actionPath: actionPath(token), token,
       controller: {
@@ -145,7 +147,7 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
       source: sourceLabel(p.pg_source_kind || null, p.pg_source_detail || null, lang),
       collectedAt: p.pg_collected_at ?? null,
       retentionExpiresAt: expiresAt,
-      retentionExpired: p.pg_retention_state === 'expired' || (Number.isFinite(expiresMs) && expiresMs <= clock.now().getTime()),
+      retentionExpired,
       bases,
       objections: objections.map((o) => ({ channel: o.channel, at: o.at })),
       consents: consents.map((c) => ({ channel: c.channel, givenAt: c.givenAt, withdrawnAt: c.withdrawnAt ?? null })),

@@ -58,6 +58,8 @@ describe('the preference page', () => {
     expect(html).toContain(T.retentionOver.en);
     expect(html).not.toContain('10 January 2026');
     expect(html).not.toContain(T.keptUntil.en);
+    expect(html).not.toContain('on our legitimate interest');
+    expect(html).toContain('Email: no (the retention period has ended)');
   });
 
   it('object to everything: the same response shows every channel blocked and the boxes as recorded', async () => {
