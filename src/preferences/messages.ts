@@ -16,7 +16,7 @@ export const LOCALES: Text = { fr: 'fr-FR', en: 'en-GB', de: 'de-DE', es: 'es-ES
 export const T = {
   title: { fr: 'Vos préférences de prospection', en: 'Your prospecting preferences', de: 'Ihre Einstellungen zur Kundenwerbung', es: 'Sus preferencias de prospección comercial', it: 'Le sue preferenze sulla prospezione commerciale', nl: 'Uw voorkeuren voor commerciële benadering' },
   intro: {
-    fr: 'Cette page indique ce que {controller} enregistre à votre sujet pour la prospection commerciale. Vous pouvez vous y opposer, donner ou retirer votre consentement, et exercer vos droits. Aucun compte ni mot de passe n’est nécessaire.',
+    fr: 'Cette page présente les informations que {controller} enregistre à votre sujet pour la prospection commerciale. Vous pouvez vous y opposer, donner ou retirer votre consentement, et exercer vos droits. Aucun compte ni mot de passe n’est nécessaire.',
     en: 'This page shows what {controller} records about you for commercial prospecting. You can object, give or withdraw your consent, and exercise your rights. No account or password is needed.',
     de: 'Diese Seite zeigt, was {controller} zu Ihrer Person für die Kundenwerbung speichert. Sie können widersprechen, Ihre Einwilligung erteilen oder widerrufen und Ihre Rechte ausüben. Ein Konto oder Passwort ist nicht nötig.',
     es: 'Esta página muestra lo que {controller} registra sobre usted para la prospección comercial. Puede oponerse, dar o retirar su consentimiento y ejercer sus derechos. No necesita cuenta ni contraseña.',
@@ -108,7 +108,7 @@ export const T = {
     nl: 'Het bedrijf dat u deze link stuurde, heeft zijn identiteit nog niet opgegeven; deze pagina kan die dus niet tonen. U kunt nu al bezwaar maken tegen elke benadering door dit bedrijf.',
   },
   devPlaceholder: { fr: 'Nom du responsable non configuré (affiché hors production uniquement).', en: 'Controller name not configured (shown outside production only).', de: 'Name des Verantwortlichen nicht konfiguriert (nur außerhalb der Produktion angezeigt).', es: 'Nombre del responsable sin configurar (solo se muestra fuera de producción).', it: 'Nome del titolare non configurato (mostrato solo fuori produzione).', nl: 'Naam van de verantwoordelijke niet ingesteld (alleen buiten productie getoond).' },
-  fallbackController: { fr: 'l’entreprise qui vous a contacté', en: 'the company that contacted you', de: 'das Unternehmen, das Sie kontaktiert hat', es: 'la empresa que le contactó', it: 'l’azienda che l’ha contattata', nl: 'het bedrijf dat contact met u opnam' },
+  fallbackController: { fr: 'l’entreprise à l’origine de ce message', en: 'the company that contacted you', de: 'das Unternehmen, das Sie kontaktiert hat', es: 'la empresa que le contactó', it: 'l’azienda che l’ha contattata', nl: 'het bedrijf dat contact met u opnam' },
 } satisfies Record<string, Text>;
 
 export type MessageKey = keyof typeof T;
@@ -159,6 +159,11 @@ export function colon(lang: Lang): string {
   return lang === 'fr' ? '\u00a0: ' : ': ';
 }
 
+const FR_VOWEL = /^[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜaeiouyàâäéèêëîïôöùûü]/;
+
 export function t(key: MessageKey, lang: Lang, vars: Record<string, string> = {}): string {
-  return T[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+  let text: string = T[key][lang];
+  // French elision before a name starting with a vowel: « de Industrie » -> « d’Industrie », « que » -> « qu’ ».
+  if (lang === 'fr') text = text.replace(/\b(de|que) \{(\w+)\}/g, (m, word: string, k: string) => (FR_VOWEL.test(vars[k] ?? '') ? `${word === 'de' ? 'd' : 'qu'}’{${k}}` : m));
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
 }

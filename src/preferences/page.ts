@@ -16,7 +16,7 @@ header.controller img{max-height:3rem;max-width:10rem;object-fit:contain}
 header.controller .name{font-weight:700;font-size:1.1rem;overflow-wrap:anywhere}
 h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 1rem}h2{font-size:1.25rem;margin:0 0 .75rem}h3{font-size:1.05rem;margin:1.25rem 0 .5rem}
 section{background:#fff;border:1px solid #d0d4da;border-radius:8px;padding:1rem 1.25rem;margin:0 0 1rem}
-dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem;margin:0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+dl{display:grid;grid-template-columns:minmax(8rem,17rem) 1fr;gap:.35rem 1rem;margin:0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 ul{padding-left:1.25rem;margin:.25rem 0}li{overflow-wrap:anywhere}
 fieldset{border:1px solid #767676;border-radius:6px;padding:.75rem 1rem;margin:0 0 1rem;min-width:0}legend{float:left;width:100%;font-weight:600;padding:0;margin:0 0 .25rem}legend+*{clear:left}
 label.choice{display:flex;gap:.6rem;align-items:flex-start;padding:.35rem 0}label.choice input{width:1.25rem;height:1.25rem;margin:.15rem 0 0;flex:none}

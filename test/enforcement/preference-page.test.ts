@@ -1,7 +1,7 @@
 // Issue 12.4 over HTTP: the controller's identity, what is recorded shown as such, consent per channel with proof,
 // an expired contact told its data is being deleted, six languages, French typography, no placeholder in production.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T, CHANNEL_LABELS, SOURCE_LABELS, BASIS_LABELS, LANGS } from '../../src/preferences/messages.ts';
+import { T, CHANNEL_LABELS, SOURCE_LABELS, BASIS_LABELS, LANGS, t } from '../../src/preferences/messages.ts';
 import { isPlaceholderControllerName } from '../../src/preferences/page.ts';
 import { FORM_HEADERS, PORTAL, formBody, seedContact, startPreferenceServer, type PreferenceServer } from './support/preference-server.ts';
 
@@ -20,6 +20,15 @@ describe('French typography and complete translations', () => {
       expect(fr, fr).not.toMatch(/'/);
       expect(fr, fr).not.toMatch(/"/);
     }
+  });
+});
+
+describe('French elision before the controller\'s name', () => {
+  it('writes d’ and qu’ before a vowel, de and que before a consonant', () => {
+    expect(t('doneObjected', 'fr', { controller: 'Industrie Lyon SAS' })).toContain('outils d’Industrie Lyon SAS.');
+    expect(t('consentStatement', 'fr', { controller: 'Industrie Lyon SAS' })).toMatch(/^J’accepte qu’Industrie Lyon SAS me contacte/);
+    expect(t('doneObjected', 'fr', { controller: 'Bois & Fils' })).toContain('outils de Bois & Fils.');
+    expect(t('doneObjected', 'en', { controller: 'Industrie Lyon SAS' })).toContain('tool of Industrie Lyon SAS.');
   });
 });
 
@@ -91,7 +100,7 @@ describe('the preference page', () => {
     const [entry] = await s.enf.ledger.list(PORTAL, { contactId: '704', kinds: ['consent'] });
     expect(entry?.payload).toMatchObject({
       channel: expect.any(String), method: 'unticked_checkbox', origin: 'preference_centre', lang: 'fr',
-      textShown: T.consentStatement.fr.replace('{controller}', 'Industrie Lyon SAS'), ipHash: expect.stringMatching(/^[0-9a-f]{32}$/),
+      textShown: t('consentStatement', 'fr', { controller: 'Industrie Lyon SAS' }), ipHash: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     expect(JSON.stringify(entry)).not.toContain('203.0.113.5');
     expect(JSON.stringify(entry)).not.toContain('nadia.roux');
