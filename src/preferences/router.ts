@@ -60,6 +60,9 @@ export const CONTACT_PROPERTIES = [
   ...CHANNELS.map((c) => `pg_basis_${c}`),
 ];
 
+type ConsentChange = { given: Channel[]; withdrawn: Channel[] };
+const NO_CHANGE: ConsentChange = { given: [], withdrawn: [] };
+
 type Resolved =
   | { ok: true; claims: PreferenceClaims; email: string | null; properties: Record<string, string | null>; settings: PreferenceSettings }
   | { ok: false; problem: 'gone' | 'invalid' | 'limited' };
@@ -119,7 +122,8 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
   const langOf = (req: Request, explicit: unknown, r: Extract<Resolved, { ok: true }> | null) => pickLang(explicit, req.get('accept-language'),
     r ? langForCountry(r.properties.country) ?? langForCountry(r.settings.defaultJurisdiction) : null);
 
-  async function model(r: Extract<Resolved, { ok: true }>, token: string, lang: Lang, notice: PageModel['notice']): Promise<PageModel> {
+  /** `changed`: consents given or withdrawn by this very request, shown at once like objections. */
+  async function model(r: Extract<Resolved, { ok: true }>, token: string, lang: Lang, notice: PageModel['notice'], changed: ConsentChange = NO_CHANGE): Promise<PageModel> {
     const { portalId, contactId } = r.claims;
     const [objections, consents] = await Promise.all([
       deps.evidence.listObjections(portalId, contactId), deps.evidence.listConsents(portalId, contactId),
@@ -131,8 +135,17 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
     // What was recorded a moment ago shows at once: an objection blocks its channels whatever HubSpot still says.
     const objected = new Set<string>(objections.map((o) => o.channel));
     const retentionExpired = p.pg_retention_state === 'expired' || (Number.isFinite(expiresMs) && expiresMs <= clock.now().getTime());
-    const bases = Object.fromEntries(CHANNELS.map((c) => [c, objected.has('all') || objected.has(c) ? 'objected'
-      : retentionExpired ? 'retention_expired' : p[`pg_basis_${c}`] ?? null]));
+    // Likewise a consent just given (unless the engine forbids the channel outright) and a consent just withdrawn
+    // (a withdrawn consent blocks as an objection: docs/RULES.md step 7).
+    const basisOf = (c: Channel): string | null => {
+      if (objected.has('all') || objected.has(c)) return 'objected';
+      if (retentionExpired) return 'retention_expired';
+      const current = p[`pg_basis_${c}`] ?? null;
+      if (changed.given.includes(c) && current !== 'forbidden') return 'consent';
+      if (changed.withdrawn.includes(c)) return 'objected';
+      return current;
+    };
+    const bases = Object.fromEntries(CHANNELS.map((c) => [c, basisOf(c)]));
     return {
       lang, actionPath: actionPath(token), token,
       controller: {
@@ -155,12 +168,12 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
     };
   }
 
-  async function sendPage(res: Response, status: number, r: Extract<Resolved, { ok: true }>, token: string, lang: Lang, notice: PageModel['notice']): Promise<void> {
+  async function sendPage(res: Response, status: number, r: Extract<Resolved, { ok: true }>, token: string, lang: Lang, notice: PageModel['notice'], changed: ConsentChange = NO_CHANGE): Promise<void> {
     if (unconfigured(r)) {
       res.status(notice?.kind === 'objected' ? 200 : 503).type('html').send(renderUnconfiguredPage(lang, actionPath(token), token, notice?.kind === 'objected'));
       return;
     }
-    const m = await model(r, token, lang, notice);
+    const m = await model(r, token, lang, notice, changed);
     if (m.controller.logoUrl) res.set('Content-Security-Policy', publicCsp(new URL(m.controller.logoUrl).origin));
     res.status(status).type('html').send(renderPreferencePage(m));
   }
@@ -213,6 +226,7 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
         return;
       }
       let notice: PageModel['notice'];
+      let changed: ConsentChange = NO_CHANGE;
       if (action === 'object' || action === 'object_all') {
         const raw = action === 'object_all' ? ['all'] : ([] as unknown[]).concat(body.channels ?? []).map(String);
         const channels = normaliseChannels(raw);
@@ -231,7 +245,7 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
         const open = new Set((await deps.evidence.listConsents(portalId, contactId)).filter((c) => !c.withdrawnAt).map((c) => c.channel));
         // An objection wins over consent (docs/RULES.md step 7): those boxes are disabled and ignored here.
         const allowed = CHANNELS.filter((c) => !objected.has('all') && !objected.has(c));
-        await deps.consents.apply({
+        changed = await deps.consents.apply({
           portalId, contactId, lang, ipHash: ipHash(req),
           give: allowed.filter((c) => ticked.has(c)),
           withdraw: allowed.filter((c): c is Channel => !ticked.has(c) && open.has(c)),
@@ -245,7 +259,7 @@ export function createPreferenceRouter(deps: PreferenceCentreDeps): Router {
         res.status(400).type('text/plain').send('Unknown action.');
         return;
       }
-      await sendPage(res, 200, r, token, lang, notice);
+      await sendPage(res, 200, r, token, lang, notice, changed);
     })().catch(next);
   });
 

@@ -94,6 +94,8 @@ describe('the preference page', () => {
     expect(html).toContain(T.doneConsent.fr);
     expect(html).toMatch(/id="consent-sms" name="consent" value="sms" checked/);
     expect(html).not.toMatch(/id="consent-phone" name="consent" value="phone" checked/);
+    // The channel list shows the new consent in the same response (HubSpot still says "needs consent" for SMS).
+    expect(html).toContain('SMS\u00a0: avec votre consentement');
     const consents = await s.enf.evidence.listConsents(PORTAL, '704');
     expect(consents.map((c) => c.channel).sort()).toEqual(['email', 'sms']);
     expect(consents[0]).toMatchObject({ method: 'unticked_checkbox', proofRef: expect.stringMatching(/^preference-centre:text-sha256:[0-9a-f]{32}$/) });
@@ -112,6 +114,7 @@ describe('the preference page', () => {
     const after = await s.enf.evidence.listConsents(PORTAL, '704');
     expect(after.filter((c) => c.channel === 'sms')).toHaveLength(2);
     expect(after.filter((c) => c.channel === 'email').every((c) => c.withdrawnAt)).toBe(true);
+    expect(await renewed.text()).toContain('E-mail\u00a0: non (opposition enregistrée)');
     const withdrawals = await s.enf.ledger.list(PORTAL, { contactId: '704', kinds: ['withdrawal'] });
     expect(withdrawals.map((w) => (w.payload as { channel: string }).channel)).toEqual(['email']);
   });
