@@ -112,6 +112,20 @@ describe('the judge step writes the link (whole app against the stand-in)', () =
     expect(await page.text()).toContain('Vos préférences de prospection');
   });
 
+  it('the daily sweep gives a link back to a judged contact that lost it, without any webhook', async () => {
+    const id = h.standIn.createContact(h.portalId, { email: 'paul.girard@exemple-salon.fr', country: 'France', pg_source_kind: 'trade_show', pg_collected_at: '2026-09-01' });
+    await h.standIn.flushWebhooks();
+    await waitFor(() => Boolean(h.standIn.getContact(h.portalId, id)?.properties.pg_preference_url));
+    // Cleared as if by the app itself: no webhook-driven judgement follows, only the sweep can notice.
+    h.standIn.updateContact(h.portalId, id, { pg_preference_url: '' }, { changeSource: 'INTEGRATION', sourceId: String(h.standIn.appId) });
+    await h.standIn.flushWebhooks();
+    await new Promise((r) => setTimeout(r, 500)); // longer than the coalescing window: nothing re-judges it
+    expect(h.standIn.getContact(h.portalId, id)?.properties.pg_preference_url ?? '').toBe('');
+    const report = await h.enf.tick();
+    expect(report.linksRefreshed).toBeGreaterThanOrEqual(1);
+    await waitFor(() => Boolean(h.standIn.getContact(h.portalId, id)?.properties.pg_preference_url));
+  });
+
   it('installs bootstrapped by an older release get the new properties', async () => {
     const { rows } = await db.query<{ bootstrap_schema: string | null }>('select bootstrap_schema from installations where portal_id = $1', [h.portalId]);
     expect(rows[0]?.bootstrap_schema).toBe(PROPERTY_SCHEMA);
