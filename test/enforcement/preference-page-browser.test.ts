@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { LANGS, T, BASIS_LABELS } from '../../src/preferences/messages.ts';
-import { seedContact, startPreferenceServer, type PreferenceServer } from './support/preference-server.ts';
+import { key, seedContact, startPreferenceServer, type PreferenceServer } from './support/preference-server.ts';
+import { createPreferenceToken } from '../../src/preferences/token.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -92,6 +93,19 @@ if (!available && process.env.CI === 'true') {
         }
       }, 60_000);
     }
+
+    it('the expired-link page fits a phone and passes the audit too', async () => {
+      const context = await browser.newContext({ viewport: { width: 375, height: 700 }, locale: 'de-DE' });
+      try {
+        const page = await context.newPage();
+        const expired = createPreferenceToken(key, { portalId: 6161, contactId: '901', email: 'claire.morel@industrie-lyon.example', ttlSeconds: -60 });
+        const res = await page.goto(`${s.base}/p/${expired}`);
+        expect(res?.status()).toBe(410);
+        expect(await page.locator('h1').innerText()).toBe(T.gone.de);
+        expect(await overflow(page)).toBeLessThanOrEqual(0);
+        expect(await audit(page)).toEqual([]);
+      } finally { await context.close(); }
+    }, 60_000);
 
     it('an expired contact is told its data is being deleted (phone width)', async () => {
       const context = await browser.newContext({ viewport: { width: 375, height: 900 }, locale: 'fr-FR' });
