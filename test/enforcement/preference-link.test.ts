@@ -92,7 +92,7 @@ describe('the judge step writes the link (whole app against the stand-in)', () =
   beforeAll(async () => {
     db = await createEnforcementTestDb('pglite');
     h = await startHarness(db);
-  });
+  }, 120_000);
   afterAll(async () => { await h?.stop(); await db?.drop(); });
 
   it('a judged contact carries a working link in pg_preference_url and in its Art. 14 notice', async () => {

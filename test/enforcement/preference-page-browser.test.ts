@@ -54,7 +54,7 @@ if (!available && process.env.CI === 'true') {
         executablePath: CHROMIUM, headless: true,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
       });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await browser?.close();
       await s?.close();

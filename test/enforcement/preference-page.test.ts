@@ -39,7 +39,7 @@ describe('the preference page', () => {
     seedContact(s.hub, '701', 'claire.morel@industrie-lyon.example');
     seedContact(s.hub, '702', 'jonas.weber@beispiel.example', { country: 'Deutschland' });
     seedContact(s.hub, '703', 'old.contact@industrie-lyon.example', { pg_retention_expires_at: '2026-01-10', pg_retention_state: 'expired' });
-  });
+  }, 120_000);
   afterAll(async () => { await s?.close(); });
 
   it('names the controller with its address, DPO contact and privacy policy', async () => {
@@ -127,7 +127,7 @@ describe('the preference page', () => {
       expect(res.headers.get('content-security-policy')).toMatch(/; img-src https:\/\/cdn\.industrie-lyon\.example$/);
       expect(await res.text()).toContain('<img src="https://cdn.industrie-lyon.example/logo.png" alt=""');
     } finally { await t.close(); }
-  });
+  }, 120_000); // starts its own database
 });
 
 describe('a placeholder controller name', () => {
@@ -160,5 +160,5 @@ describe('a placeholder controller name', () => {
       expect(html).toContain('class="warning"');
       expect(html).toContain(T.fallbackController.en);
     } finally { await dev.close(); }
-  });
+  }, 180_000); // starts two databases of its own
 });

@@ -37,7 +37,7 @@ describe('preference centre rate limits', () => {
     }));
     server = await new Promise<Server>((ok) => { const s = app.listen(0, '127.0.0.1', () => ok(s)); });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
+  }, 120_000);
   afterAll(async () => { server?.close(); await db?.drop(); });
 
   it(`records ${N} objections from a burst of ${N} valid one-click POSTs from one address`, async () => {
