@@ -44,7 +44,9 @@ export const T = {
   channels: { fr: 'Comment nous pouvons vous contacter', en: 'How we may contact you', de: 'Wie wir Sie kontaktieren dürfen', es: 'Cómo podemos contactarle', it: 'Come possiamo contattarla', nl: 'Hoe wij contact met u mogen opnemen' },
   objections: { fr: 'Vos oppositions enregistrées', en: 'Objections you have made', de: 'Ihre erfassten Widersprüche', es: 'Sus oposiciones registradas', it: 'Le sue opposizioni registrate', nl: 'Uw geregistreerde bezwaren' },
   consents: { fr: 'Vos consentements enregistrés', en: 'Consents you have given', de: 'Ihre erfassten Einwilligungen', es: 'Sus consentimientos registrados', it: 'I suoi consensi registrati', nl: 'Uw geregistreerde toestemmingen' },
-  none: { fr: 'Aucun', en: 'None', de: 'Keine', es: 'Ninguno', it: 'Nessuno', nl: 'Geen' },
+  // Agreed with what is counted: une opposition, un consentement (una oposición / un consentimiento...).
+  noObjection: { fr: 'Aucune', en: 'None', de: 'Keine', es: 'Ninguna', it: 'Nessuna', nl: 'Geen' },
+  noConsent: { fr: 'Aucun', en: 'None', de: 'Keine', es: 'Ninguno', it: 'Nessuno', nl: 'Geen' },
   unknown: { fr: 'Non renseigné', en: 'Not recorded', de: 'Nicht erfasst', es: 'No registrado', it: 'Non registrato', nl: 'Niet vastgelegd' },
   objectTitle: { fr: 'Ne plus recevoir de sollicitations', en: 'Stop being contacted', de: 'Keine Werbung mehr erhalten', es: 'Dejar de recibir comunicaciones', it: 'Non ricevere più comunicazioni', nl: 'Niet meer benaderd worden' },
   objectLegend: { fr: 'Canaux auxquels vous vous opposez', en: 'Channels you object to', de: 'Kanäle, denen Sie widersprechen', es: 'Canales a los que se opone', it: 'Canali a cui si oppone', nl: 'Kanalen waartegen u bezwaar maakt' },

@@ -185,9 +185,9 @@ export function renderPreferencePage(m: PageModel): string {
     const label = basis ? BASIS_LABELS[basis]?.[L] ?? basis : t('unknown', L);
     return `<li>${esc(CHANNEL_LABELS[c][L])}${sep}${esc(label)}</li>`;
   }).join('');
-  const objections = m.objections.length === 0 ? `<p>${esc(t('none', L))}</p>`
+  const objections = m.objections.length === 0 ? `<p>${esc(t('noObjection', L))}</p>`
     : `<ul>${m.objections.map((o) => `<li>${esc(CHANNEL_LABELS[o.channel as Channel | 'all']?.[L] ?? o.channel)}${sep}${esc(t('recordedOn', L, { date: formatDate(o.at, L) ?? o.at }))}</li>`).join('')}</ul>`;
-  const consents = m.consents.length === 0 ? `<p>${esc(t('none', L))}</p>`
+  const consents = m.consents.length === 0 ? `<p>${esc(t('noConsent', L))}</p>`
     : `<ul>${m.consents.map((c) => `<li>${esc(CHANNEL_LABELS[c.channel as Channel]?.[L] ?? c.channel)}${sep}${esc(t('consentSince', L, { date: formatDate(c.givenAt, L) ?? c.givenAt }))}${c.withdrawnAt ? ` (${esc(t('withdrawnOn', L, { date: formatDate(c.withdrawnAt, L) ?? c.withdrawnAt }))})` : ''}</li>`).join('')}</ul>`;
   const hidden = `<input type="hidden" name="token" value="${esc(m.token)}"><input type="hidden" name="lang" value="${L}">`;
 

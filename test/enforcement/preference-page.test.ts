@@ -50,6 +50,9 @@ describe('the preference page', () => {
     expect(html).toContain('https://industrie-lyon.example/confidentialite');
     expect(html).toContain('E-mail\u00a0: sur notre intérêt légitime\u202f; vous pouvez vous y opposer');
     expect(html).not.toContain('class="warning"');
+    // Agreement: « Vos oppositions enregistrées : Aucune », « Vos consentements enregistrés : Aucun ».
+    expect(html).toMatch(/Vos consentements enregistrés<\/h3><p>Aucun<\/p>/);
+    expect(html).toMatch(/Vos oppositions enregistrées<\/h3><p>Aucune<\/p>/);
   });
 
   it('chooses the language from the browser, then the contact\'s country, and offers a switch to all six', async () => {
