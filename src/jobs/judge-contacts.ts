@@ -10,6 +10,7 @@ import { changedProperties, contactFactsFromHubSpot, propertiesFromVerdict } fro
 import { PROPERTY_NAMES, READ_PROPERTIES } from '../hubspot/properties.ts';
 import type { ContactRecord, PipelineCrm } from './hubspot-crm.ts';
 import { recordJudgeBatch } from '../metrics/metrics.ts';
+import type { PreferenceLinkIssuer } from '../preferences/link-property.ts';
 
 export type Evaluate = (facts: ContactFacts, options: { at: Date; settings?: PortalSettings }) => Verdict;
 
@@ -25,6 +26,8 @@ export interface JudgeDeps {
   log: Logger;
   /** HubSpot's own hs_email_optout is an objection to email: handed to enforcement (ledger, suppression list). */
   onEmailOptOut?: ((portalId: number, contactId: string, email: string | null) => Promise<void>) | null;
+  /** Issues each contact's preference link (pg_preference_url); absent, the link properties are left alone. */
+  preferenceLinks?: PreferenceLinkIssuer | null;
 }
 
 export interface JudgeResult {
@@ -79,6 +82,7 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
     hashes.set(r.id, await deps.suppression.hash(portalId, { email: r.properties.email, phone }, settings.defaultJurisdiction));
   }
   const suppressed = await deps.suppression.matchMany(portalId, hashes);
+  const linker = deps.preferenceLinks ? await deps.preferenceLinks.forPortal(portalId, at) : undefined;
 
   const optedOut: { contactId: string; email: string | null }[] = [];
   const updates: { id: string; properties: Record<string, string> }[] = [];
@@ -101,6 +105,9 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
     const desired = propertiesFromVerdict(verdict, {
       sourceDetail: record.properties[PROPERTY_NAMES.sourceDetail] ?? null,
       noticeSent: false,
+      ...(linker === undefined ? {} : {
+        preferenceLink: linker?.(record.id, record.properties.email ?? null, record.properties[PROPERTY_NAMES.preferenceUrl] ?? null) ?? null,
+      }),
     });
     const changes = changedProperties(desired, record.properties);
     if (Object.keys(changes).length > 0) updates.push({ id: record.id, properties: changes });

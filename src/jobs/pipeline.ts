@@ -41,6 +41,8 @@ export interface PipelineDeps {
   sweepIntervalMs?: number;
   /** Start a backfill by itself for installed, bootstrapped portals that never had one (default true). */
   autoBackfill?: boolean;
+  /** Issues the contacts' preference links written with each verdict (src/preferences/link-property.ts). */
+  preferenceLinks?: JudgeDeps['preferenceLinks'];
 }
 
 /** What the receiver calls: resolves only once the batch is durably stored (Redis job or webhook_inbox row). */
@@ -104,7 +106,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     judge: emptyJudgeResult(),
     judgeBatches: 0,
   };
-  const judgeDeps: JudgeDeps = { db, crm: deps.crm, evidence, suppression, states, evaluate: deps.evaluate, settings: deps.settings, now, log };
+  const judgeDeps: JudgeDeps = { db, crm: deps.crm, evidence, suppression, states, evaluate: deps.evaluate, settings: deps.settings, now, log, preferenceLinks: deps.preferenceLinks ?? null };
 
   const activeCache = new Map<number, { active: boolean; at: number }>();
   async function isActive(portalId: number): Promise<boolean> {

@@ -20,6 +20,8 @@ import { createWebhookRouter } from '../../webhooks/receive-hubspot-webhook.ts';
 import { createHubSpotCrm, newCallCounter, type CallCounter } from './hubspot-crm.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createBackfillRouter } from './backfill-router.ts';
+import { createPreferenceLinkIssuer } from '../preferences/link-property.ts';
+import { preferenceKeyFromConfig } from '../preferences/token.ts';
 
 export interface AppPipelineOptions {
   config: Config;
@@ -75,6 +77,10 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
     isActive: (portalId) => o.installations.isActive(portalId),
     appId: o.config.hubspotAppId, log,
     coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,
+    preferenceLinks: createPreferenceLinkIssuer({
+      key: preferenceKeyFromConfig(o.config), publicBaseUrl: o.config.publicBaseUrl,
+      enabled: async (portalId) => (await o.installations.getSettings(portalId)).preferenceCentreEnabled,
+    }),
   });
   o.bootstrapper?.onBootstrapped((portalId) => pipeline.startBackfill(portalId));
   const router = express.Router();

@@ -32,6 +32,9 @@ export const CrmSettingsSchema = z.object({
     address: z.string().trim().max(500, 'at most 500 characters'),
     /** Where people exercise their rights: a DPO email address or a URL. */
     dpoContact: z.string().trim().max(200, 'at most 200 characters'),
+    /** Logo shown on the preference centre: an https URL, or empty. */
+    logoUrl: z.string().trim().max(500, 'at most 500 characters')
+      .refine((u) => u === '' || (/^https:\/\/[^\s]+$/.test(u) && URL.canParse(u)), 'must be an https:// URL').default(''),
   }).strict(),
   privacyPolicyUrl: httpsUrl,
   /** Whether first messages and unsubscribe headers carry the per-contact preference-centre link. */
@@ -51,7 +54,7 @@ export const DEFAULT_CRM_SETTINGS: CrmSettings = {
   retention: { ...DEFAULT_SETTINGS.retention },
   expiryAction: 'notify',
   sequenceBlocking: 'enforce',
-  controller: { name: '', address: '', dpoContact: '' },
+  controller: { name: '', address: '', dpoContact: '', logoUrl: '' },
   privacyPolicyUrl: '',
   preferenceCentreEnabled: true,
   notifyOwnerOnBlock: true,

@@ -29,6 +29,8 @@ export const AppSettingsSchema = z.object({
     name: z.string().trim().min(1).max(200),
     address: z.string().trim().max(500).nullable().default(null),
     dpoContact: z.string().trim().max(200).nullable().default(null),
+    /** https URL of the controller's logo, shown on the preference centre. */
+    logoUrl: z.url({ protocol: /^https$/ }).max(500).nullable().default(null),
   }).nullable().default(null),
   privacyPolicyUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
   preferenceCentreEnabled: z.boolean().default(true),

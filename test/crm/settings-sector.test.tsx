@@ -41,7 +41,7 @@ describe('settings sector', () => {
   });
 
   it('accepts only listed ids on the backend, and hands the sector and the controller name to the engine', () => {
-    const valid = { ...DEFAULT_CRM_SETTINGS, sector: 'heat_pumps', controller: { name: 'Acme SAS', address: '', dpoContact: '' },
+    const valid = { ...DEFAULT_CRM_SETTINGS, sector: 'heat_pumps', controller: { name: 'Acme SAS', address: '', dpoContact: '', logoUrl: '' },
       privacyPolicyUrl: 'https://acme.example/privacy' };
     expect(CrmSettingsSchema.safeParse(valid).success).toBe(true);
     const bad = CrmSettingsSchema.safeParse({ ...valid, sector: 'solar panels' });

@@ -45,7 +45,7 @@ export function settingsFixture(overrides: Partial<SettingsResponse> = {}): Sett
       retention: { prospectYears: 3, customerYears: 3, warningDays: 90 },
       expiryAction: 'notify',
       sequenceBlocking: 'enforce',
-      controller: { name: 'Acme SAS', address: '1 rue de la Paix, Paris', dpoContact: 'dpo@acme.example' },
+      controller: { name: 'Acme SAS', address: '1 rue de la Paix, Paris', dpoContact: 'dpo@acme.example', logoUrl: '' },
       privacyPolicyUrl: 'https://acme.example/privacy',
       preferenceCentreEnabled: true,
       notifyOwnerOnBlock: true,

@@ -70,7 +70,7 @@ export interface CrmSettings {
   retention: { prospectYears: number; customerYears: number; warningDays: number };
   expiryAction: ExpiryAction;
   sequenceBlocking: SequenceBlocking;
-  controller: { name: string; address: string; dpoContact: string };
+  controller: { name: string; address: string; dpoContact: string; logoUrl: string };
   privacyPolicyUrl: string;
   preferenceCentreEnabled: boolean;
   notifyOwnerOnBlock: boolean;

@@ -70,6 +70,8 @@ export function SettingsForm({ lang, initial, save, onSubmit }: {
           onChange={(v) => set({ controller: { ...draft.controller, address: v } })} {...err('controller.address')} />
         <Input testId="dpo-contact" name="dpoContact" label={translate(lang, 'settings.dpoContact')} value={draft.controller.dpoContact}
           onChange={(v) => set({ controller: { ...draft.controller, dpoContact: v } })} {...err('controller.dpoContact')} />
+        <Input testId="controller-logo" name="controllerLogoUrl" label={translate(lang, 'settings.controllerLogoUrl')} value={draft.controller.logoUrl}
+          onChange={(v) => set({ controller: { ...draft.controller, logoUrl: v } })} {...err('controller.logoUrl')} />
         <Input testId="privacy-url" name="privacyPolicyUrl" label={translate(lang, 'settings.privacyPolicyUrl')} value={draft.privacyPolicyUrl} required
           onChange={(v) => set({ privacyPolicyUrl: v })} {...err('privacyPolicyUrl')} />
         <Checkbox testId="preference-centre" name="preferenceCentreEnabled" checked={draft.preferenceCentreEnabled}

@@ -31,6 +31,8 @@ export function validateSettings(lang: Lang, s: CrmSettings): FieldErrors {
   const dpo = s.controller.dpoContact.trim();
   if (dpo.length > 200) errors['controller.dpoContact'] = translate(lang, 'validation.tooLong', { max: 200 });
   else if (dpo !== '' && !EMAIL.test(dpo) && !isHttpsUrl(dpo)) errors['controller.dpoContact'] = translate(lang, 'validation.contact');
+  const logo = s.controller.logoUrl.trim();
+  if (logo !== '' && !isHttpsUrl(logo)) errors['controller.logoUrl'] = translate(lang, 'validation.https');
   if (!isHttpsUrl(s.privacyPolicyUrl.trim())) errors.privacyPolicyUrl = translate(lang, 'validation.https');
   return errors;
 }
@@ -46,7 +48,7 @@ export function normaliseSettings(s: CrmSettings): CrmSettings {
     ...s,
     offerDescription: s.offerDescription.trim(),
     activity: s.activity.trim(),
-    controller: { name: s.controller.name.trim(), address: s.controller.address.trim(), dpoContact: s.controller.dpoContact.trim() },
+    controller: { name: s.controller.name.trim(), address: s.controller.address.trim(), dpoContact: s.controller.dpoContact.trim(), logoUrl: s.controller.logoUrl.trim() },
     privacyPolicyUrl: s.privacyPolicyUrl.trim(),
   };
 }
