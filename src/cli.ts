@@ -2,14 +2,19 @@
 // lazy import so one command never loads another's dependencies. Multi-word commands ("ledger verify") match
 // on their words, longest first. A command may ask for V8 heap flags (they cannot be set once Node runs):
 // the CLI then re-runs itself once with them, stdio inherited, and passes the exit code through.
+// `<command> --help` prints the row's usage and returns: it never runs the command (a test holds every row to it).
+// ./.env is loaded first when present (src/env-file.ts); the real environment wins over it.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { loadEnvFileIfPresent } from './env-file.ts';
 
 export interface CliCommand {
   /** Words typed after `prospect-guard`, e.g. ['audit'] or ['ledger', 'verify']. */
   words: string[];
   summary: string;
+  /** The command's usage text, printed for `--help`/`-h` without running anything. */
+  usage(): Promise<string>;
   /** Receives the arguments after the command words; resolves to the exit code. */
   run(argv: string[]): Promise<number>;
   /** V8 flags the command needs, e.g. a small young generation to keep a streaming run's memory flat. */
@@ -20,6 +25,7 @@ export const COMMANDS: CliCommand[] = [
   {
     words: ['audit'],
     summary: 'judge every contact of a .jsonl or .csv file (a purchased list, a CRM export) before use',
+    usage: async () => (await import('./audit/options.ts')).AUDIT_USAGE,
     run: async (argv) => (await import('./audit/command.ts')).runAuditCommand(argv),
     // The live set of a run is ~35 MB, but uncapped V8 lets garbage pile up: 369 MB RSS on a 1M-line file.
     // Measured on that file: semi 16 MB + old 256 MB -> 190 MB and the least CPU of the settings tried
@@ -29,26 +35,31 @@ export const COMMANDS: CliCommand[] = [
   {
     words: ['serve'],
     summary: 'run the app (OAuth install, webhooks, card backend, preference centre, enforcement jobs) until SIGTERM',
-    run: async () => (await import('./serve.ts')).serve(),
+    usage: async () => (await import('./serve.ts')).SERVE_USAGE,
+    run: async (argv) => (await import('./serve.ts')).serve(argv),
   },
   {
     words: ['ledger', 'verify'],
     summary: 'check that a portal\'s evidence ledger hash chain is intact (exit 1 when it is not)',
+    usage: async () => (await import('./ledger/verify-command.ts')).USAGE,
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['verify', ...argv]),
   },
   {
     words: ['ledger', 'export'],
     summary: 'export a portal\'s (or one contact\'s) evidence ledger for an audit, as JSON or an HTML report',
+    usage: async () => (await import('./ledger/verify-command.ts')).USAGE,
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['export', ...argv]),
   },
   {
     words: ['suppression', 'import'],
     summary: 'import an opt-out file or a do-not-call registry extract into a portal\'s hashed suppression list',
+    usage: async () => (await import('./enforcement/import-command.ts')).USAGE,
     run: async (argv) => (await import('./enforcement/import-command.ts')).runSuppressionImportCommand(argv),
   },
   {
     words: ['suppression', 'export'],
     summary: 'export a portal\'s hashed suppression list (JSON lines) for `audit --suppression`',
+    usage: async () => (await import('./contacts/suppression-export.ts')).USAGE,
     run: async (argv) => (await import('./contacts/suppression-export.ts')).runSuppressionExportCommand(argv),
   },
 ];
@@ -89,6 +100,16 @@ export async function main(argv: string[]): Promise<number> {
   if (!found) {
     process.stderr.write(`prospect-guard: unknown command "${first}"\n\n${cliUsage()}`);
     return USAGE_EXIT;
+  }
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    process.stdout.write(await found.command.usage());
+    return 0;
+  }
+  try {
+    loadEnvFileIfPresent();
+  } catch (err) {
+    process.stderr.write(`prospect-guard: ${(err as Error).message}\n`);
+    return 1;
   }
   const flags = found.command.v8Flags ?? [];
   if (flags.length > 0 && process.env.PROSPECT_GUARD_REEXEC !== '1' && !flags.every((f) => process.execArgv.includes(f))) {

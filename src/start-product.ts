@@ -4,15 +4,20 @@
 // start it the same way, so what is tested is what runs.
 import { startApp, type RunningApp, type StartOverrides } from './main.ts';
 import type { Config } from './config/config.ts';
-import { createEnforcementRuntime } from './enforcement/runtime.ts';
+import { createEnforcementRuntime, type EnforcementRuntimeOptions } from './enforcement/runtime.ts';
 import { createCrmRuntime } from './card/runtime.ts';
 
 export type RunningProduct = RunningApp & {
   enforcement: Awaited<ReturnType<ReturnType<typeof createEnforcementRuntime>['attach']>>;
 };
 
-export async function startProduct(config: Config, overrides: StartOverrides = {}): Promise<RunningProduct> {
-  const enforcementRuntime = createEnforcementRuntime();
+export type ProductOverrides = StartOverrides & {
+  /** Enforcement options; `schedule: false` leaves the periodic tick to other processes (the web role). */
+  enforcement?: EnforcementRuntimeOptions;
+};
+
+export async function startProduct(config: Config, overrides: ProductOverrides = {}): Promise<RunningProduct> {
+  const enforcementRuntime = createEnforcementRuntime(overrides.enforcement);
   const crmRuntime = createCrmRuntime();
   const running = await startApp(config, {
     ...overrides,

@@ -22,7 +22,7 @@ function timeLoop(budgetMs: number, step: () => number): { count: number; ms: nu
 const section: BenchSection = {
   name: 'engine',
   description: 'evaluateContact on one core over 2,000 generated contacts',
-  targets: [{ metric: 'evaluationsPerSecond', min: 200_000, fullRunOnly: true }],
+  targets: [{ metric: 'evaluationsPerSecond', min: 300_000, fullRunOnly: true }],
   async run({ quick, log }) {
     const raw = generateContacts(quick ? 500 : 2000, 424242);
     const facts: ContactFacts[] = raw.map((c) => {

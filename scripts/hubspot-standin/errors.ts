@@ -39,14 +39,21 @@ export function unauthorized(message: string): ApiError {
   });
 }
 
-export function rateLimitBody(policyName: 'TEN_SECONDLY_ROLLING' | 'SECONDLY'): Record<string, string> {
+const RATE_LIMIT_MESSAGES = {
+  TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
+  SECONDLY: 'You have reached your secondly limit.',
+  DAILY: 'You have reached your daily limit.',
+} as const;
+
+/** HubSpot's documented 429 body: status, message, errorType RATE_LIMIT, correlationId, policyName, requestId. */
+export function rateLimitBody(policyName: keyof typeof RATE_LIMIT_MESSAGES): Record<string, string> {
   return {
     status: 'error',
-    message: policyName === 'SECONDLY' ? 'You have reached your secondly limit.' : 'You have reached your ten_secondly_rolling limit.',
+    message: RATE_LIMIT_MESSAGES[policyName],
     errorType: 'RATE_LIMIT',
     correlationId: randomUUID(),
     policyName,
-    groupName: policyName === 'SECONDLY' ? 'publicapi:search' : 'publicapi:app-portal',
+    requestId: randomUUID(),
   };
 }
 

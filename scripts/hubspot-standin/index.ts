@@ -5,14 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { automationRouter, type WorkflowCallbackRecord } from './automation-routes.ts';
 import { crmRouter } from './crm-routes.ts';
 import { ApiError, rateLimitBody, sendError, unauthorized } from './errors.ts';
 import { OAuthServer } from './oauth.ts';
-import { HUBSPOT_LIMITS, RateLimiter, type RateLimits } from './ratelimit.ts';
+import { HUBSPOT_LIMITS, RateLimiter, TIER_LIMITS, type HubSpotTier, type RateLimits } from './ratelimit.ts';
 import { seedContacts as seed } from './seed.ts';
+import { UiFetchError, createUiFetchProxy, type UiFetchInput, type UiFetchResult } from './ui-fetch.ts';
 import { StandInState, prng, type ChangeSource, type Enrollment, type Task } from './state.ts';
 import {
   WebhookDispatcher, loadSubscriptions, signV2, signV3, subscriptionsFromAppJson,
@@ -21,12 +23,13 @@ import {
 
 export { signV1, signV2, signV3 } from './webhooks.ts';
 export type { WebhookOptions, SubscriptionsConfig, WebhookEventPayload } from './webhooks.ts';
-export { HUBSPOT_LIMITS } from './ratelimit.ts';
+export { HUBSPOT_LIMITS, TIER_LIMITS, type HubSpotTier, type RateLimits } from './ratelimit.ts';
 export { LEGAL_BASIS_OPTIONS } from './properties.ts';
+export { UiFetchError, appendCallerIdentity, type UiFetchInput, type UiFetchResult } from './ui-fetch.ts';
 
 export interface Faults {
   latencyMs?: number;   // added to every matching call
-  rate429?: number;     // 0..1 share of matching calls answered 429 (TEN_SECONDLY_ROLLING body)
+  rate429?: number;     // 0..1 share of matching calls answered 429 (TEN_SECONDLY_ROLLING body, no Retry-After)
   rate5xx?: number;     // 0..1 share answered 502/503/500 with HubSpot's error body
   rateTimeout?: number; // 0..1 share never answered (the client must time out)
   pathPrefix?: string;  // only calls whose path starts with this
@@ -38,6 +41,9 @@ export interface StandInOptions {
   clientId: string;
   clientSecret: string;
   appId?: number;
+  /** The account tier whose limits apply (default 'marketplace': a marketplace OAuth app, 110 per 10 s). */
+  tier?: HubSpotTier;
+  /** Explicit limits (overrides `tier`); false turns rate limiting off. */
   rateLimits?: RateLimits | false;
   accessTokenTtlSeconds?: number;
   webhooks?: WebhookOptions | null;
@@ -51,6 +57,8 @@ export interface StandInOptions {
   searchLagMs?: number;
   /** Clock for token expiry and timestamps (tests). */
   now?: () => number;
+  /** hubspot.fetch delivery: permitted URLs (default app.json permittedUrls.fetch), local.json-style proxy. */
+  uiFetch?: { permittedUrls?: string[]; proxy?: Record<string, string>; allowHttp?: boolean };
 }
 
 export interface StandInStats {
@@ -117,12 +125,17 @@ export interface StandIn {
   flows(portalId: number): Array<Record<string, unknown>>;
   subscriptionStatus(portalId: number, email: string): Record<string, string>;
   runWorkflowAction(portalId: number, input: RunWorkflowActionInput): Promise<RunWorkflowActionResult>;
+  /** A card's hubspot.fetch call, delivered as HubSpot does (identity appended, v3-signed); also served over
+   *  HTTP at POST /__standin/ui-extensions/fetch with this input as the JSON body. */
+  uiFetch(input: UiFetchInput): Promise<UiFetchResult>;
   workflowCallback(callbackId: string): WorkflowCallbackRecord | undefined;
   flushWebhooks(): Promise<void>;
   configureWebhooks(patch: Partial<WebhookOptions>): void;
   failedWebhooks(): Array<{ portalId: number; events: WebhookEventPayload[]; reason: string }>;
   setFaults(f: Faults | null): void;
   setRateLimits(limits: RateLimits | false): void;
+  /** Applies a tier's limits (fresh windows). */
+  setTier(tier: HubSpotTier): void;
   setSearchLag(ms: number): void;
   expireAccessTokens(portalId: number): void;
   revokeRefreshTokens(portalId: number): void;
@@ -148,7 +161,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const appId = options.appId ?? 4_210_001;
   const state = new StandInState({ appId, now: options.now, searchLagMs: options.searchLagMs });
   const random = prng(options.seed ?? 7);
-  const limiter = new RateLimiter(options.rateLimits === undefined ? HUBSPOT_LIMITS : options.rateLimits);
+  const limiter = new RateLimiter(options.rateLimits === undefined ? (options.tier ? TIER_LIMITS[options.tier] : HUBSPOT_LIMITS) : options.rateLimits);
   const oauth = new OAuthServer({
     state, clientId: options.clientId, clientSecret: options.clientSecret,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1800, redirectUris: options.redirectUris,
@@ -172,9 +185,29 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const callbacks = new Map<string, WorkflowCallbackRecord>();
   const appSource = (): ChangeSource => state.appSource();
 
+  const appJson = JSON.parse(readFileSync(options.appJsonPath ?? APP_JSON, 'utf8')) as { permittedUrls?: { fetch?: string[] } };
+  const uiFetch = createUiFetchProxy({
+    clientSecret: options.clientSecret, appId,
+    permittedUrls: options.uiFetch?.permittedUrls ?? appJson.permittedUrls?.fetch ?? [],
+    ...(options.uiFetch?.proxy ? { proxy: options.uiFetch.proxy } : {}),
+    allowHttp: options.uiFetch?.allowHttp ?? false,
+    isInstalled: (portalId) => state.accounts.get(portalId)?.installed === true,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+
+  // HubSpot's side of hubspot.fetch (the card runs in HubSpot; HubSpot makes the call): before the API's auth.
+  app.post('/__standin/ui-extensions/fetch', express.json({ limit: '2mb' }), async (req: Request, res: Response) => {
+    try {
+      res.json(await uiFetch(req.body as UiFetchInput));
+    } catch (error) {
+      if (error instanceof UiFetchError) res.status(error.code === 'not_permitted' || error.code === 'not_installed' ? 403 : 400).json({ status: 'error', code: error.code, message: error.message });
+      else res.status(502).json({ status: 'error', message: (error as Error).message });
+    }
+  });
 
   // Statistics: every call, by portal (0 when unauthenticated) and by route pattern.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -230,7 +263,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         return;
       }
       if (x < t + e + l) {
-        res.set('Retry-After', '1').status(429).json(rateLimitBody('TEN_SECONDLY_ROLLING'));
+        res.status(429).json(rateLimitBody('TEN_SECONDLY_ROLLING'));
         return;
       }
       next();
@@ -246,7 +279,6 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     const d = limiter.check(res.locals.portalId, isSearch, Date.now());
     res.set(d.headers);
     if (d.ok) return next();
-    res.set('Retry-After', String(Math.ceil(d.retryAfterMs / 1000)));
     res.status(429).json(rateLimitBody(d.policyName));
   });
 
@@ -376,6 +408,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       }
       return { status: res.status, body: parsed, callbackId, requestBody };
     },
+    uiFetch,
     workflowCallback: (callbackId) => callbacks.get(callbackId),
     flushWebhooks: async () => {
       if (dispatcher) await dispatcher.flush();
@@ -389,6 +422,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       faults = f;
     },
     setRateLimits: (limits) => limiter.configure(limits),
+    setTier: (tier) => limiter.configure(TIER_LIMITS[tier]),
     setSearchLag: (ms) => {
       state.searchLagMs = ms;
     },

@@ -1,12 +1,36 @@
-// HubSpot's per-account limits for marketplace apps: a rolling 10-second window (110 calls, search excluded)
-// and the search endpoints' own per-second limit (5). A refused call does not consume a slot.
+// HubSpot's per-account API limits, by how the app is distributed and the account's tier (HubSpot's "API usage
+// guidelines and limits", quoted in docs/HUBSPOT-PROJECT.md):
+//   - a marketplace OAuth app: 110 calls per rolling 10 s per installing account, search excluded, no daily cap
+//     (the daily headers are "not included in the response to API requests authorized using OAuth");
+//   - privately distributed apps: Free/Starter 100 per 10 s and 250,000 a day, Professional 190 and 625,000,
+//     Enterprise 190 and 1,000,000;
+//   - search: 5 per second per account, its own limit, and its answers carry no rate-limit headers.
+// Answers carry X-HubSpot-RateLimit-Max, -Remaining, -Interval-Milliseconds (and -Daily, -Daily-Remaining where a
+// daily cap applies). A refused call does not consume a slot and gets HubSpot's 429 body; no Retry-After, which
+// HubSpot does not document for these. The day resets at midnight UTC here (HubSpot: the account's time zone).
+
+export type HubSpotTier = 'marketplace' | 'free' | 'starter' | 'professional' | 'enterprise';
 
 export interface RateLimits {
   perTenSeconds: number;
   searchPerSecond: number;
+  /** Calls per day per account, or null where no daily cap applies (marketplace OAuth apps). */
+  daily?: number | null;
+  /** The burst window (HubSpot: 10,000 ms); tests may shrink it to run faster, the headers say so. */
+  intervalMs?: number;
 }
 
-export const HUBSPOT_LIMITS: RateLimits = { perTenSeconds: 110, searchPerSecond: 5 };
+export const TIER_LIMITS: Record<HubSpotTier, RateLimits> = {
+  marketplace: { perTenSeconds: 110, searchPerSecond: 5, daily: null },
+  free: { perTenSeconds: 100, searchPerSecond: 5, daily: 250_000 },
+  starter: { perTenSeconds: 100, searchPerSecond: 5, daily: 250_000 },
+  professional: { perTenSeconds: 190, searchPerSecond: 5, daily: 625_000 },
+  enterprise: { perTenSeconds: 190, searchPerSecond: 5, daily: 1_000_000 },
+};
+
+export const HUBSPOT_LIMITS: RateLimits = TIER_LIMITS.marketplace;
+
+export type RatePolicy = 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY';
 
 class RollingWindow {
   private readonly stamps: number[] = [];
@@ -24,26 +48,40 @@ class RollingWindow {
       this.head = 0;
     }
   }
-  /** Takes a slot when one is free. Returns the remaining count, or the ms until a slot frees. */
-  take(now: number): { ok: true; remaining: number } | { ok: false; retryAfterMs: number } {
+  used(now: number): number {
     this.prune(now);
-    const used = this.stamps.length - this.head;
-    if (used >= this.max) {
-      const oldest = this.stamps[this.head] ?? now;
-      return { ok: false, retryAfterMs: Math.max(1, oldest + this.windowMs - now) };
-    }
-    this.stamps.push(now);
-    return { ok: true, remaining: this.max - used - 1 };
+    return this.stamps.length - this.head;
   }
+  /** Takes a slot when one is free; returns what remains afterwards, or null when full. */
+  take(now: number): number | null {
+    const used = this.used(now);
+    if (used >= this.max) return null;
+    this.stamps.push(now);
+    return this.max - used - 1;
+  }
+}
+
+class DailyCounter {
+  private day = -1;
+  private count = 0;
+  readonly max: number;
+  constructor(max: number) { this.max = max; }
+  private roll(now: number): void {
+    const day = Math.floor(now / 86_400_000);
+    if (day !== this.day) { this.day = day; this.count = 0; }
+  }
+  remaining(now: number): number { this.roll(now); return Math.max(0, this.max - this.count); }
+  take(now: number): void { this.roll(now); this.count += 1; }
 }
 
 export type RateDecision =
   | { ok: true; headers: Record<string, string> }
-  | { ok: false; policyName: 'TEN_SECONDLY_ROLLING' | 'SECONDLY'; retryAfterMs: number; headers: Record<string, string> };
+  | { ok: false; policyName: RatePolicy; headers: Record<string, string> };
 
 export class RateLimiter {
   private readonly general = new Map<number, RollingWindow>();
   private readonly searches = new Map<number, RollingWindow>();
+  private readonly days = new Map<number, DailyCounter>();
   private limits: RateLimits | false;
   constructor(limits: RateLimits | false) {
     this.limits = limits;
@@ -53,29 +91,39 @@ export class RateLimiter {
     this.limits = limits;
     this.general.clear();
     this.searches.clear();
+    this.days.clear();
   }
 
   check(portalId: number, isSearch: boolean, now: number): RateDecision {
     const limits = this.limits;
     if (!limits) return { ok: true, headers: {} };
+    let day: DailyCounter | null = null;
+    if (limits.daily) {
+      day = this.days.get(portalId) ?? null;
+      if (!day) this.days.set(portalId, (day = new DailyCounter(limits.daily)));
+    }
+    const dailyHeaders = (remaining: number): Record<string, string> => (day
+      ? { 'X-HubSpot-RateLimit-Daily': String(day.max), 'X-HubSpot-RateLimit-Daily-Remaining': String(remaining) }
+      : {});
+    if (day && day.remaining(now) === 0) {
+      return { ok: false, policyName: 'DAILY', headers: isSearch ? {} : dailyHeaders(0) };
+    }
     if (isSearch) {
       let w = this.searches.get(portalId);
       if (!w) this.searches.set(portalId, (w = new RollingWindow(limits.searchPerSecond, 1000)));
-      const r = w.take(now);
-      const base = { 'X-HubSpot-RateLimit-Secondly': String(limits.searchPerSecond) };
-      if (r.ok) return { ok: true, headers: { ...base, 'X-HubSpot-RateLimit-Secondly-Remaining': String(r.remaining) } };
-      return { ok: false, policyName: 'SECONDLY', retryAfterMs: r.retryAfterMs,
-        headers: { ...base, 'X-HubSpot-RateLimit-Secondly-Remaining': '0' } };
+      if (w.take(now) === null) return { ok: false, policyName: 'SECONDLY', headers: {} };
+      day?.take(now);
+      return { ok: true, headers: {} };
     }
     let w = this.general.get(portalId);
-    if (!w) this.general.set(portalId, (w = new RollingWindow(limits.perTenSeconds, 10_000)));
-    const r = w.take(now);
-    const base = {
-      'X-HubSpot-RateLimit-Max': String(limits.perTenSeconds),
-      'X-HubSpot-RateLimit-Interval-Milliseconds': '10000',
-    };
-    if (r.ok) return { ok: true, headers: { ...base, 'X-HubSpot-RateLimit-Remaining': String(r.remaining) } };
-    return { ok: false, policyName: 'TEN_SECONDLY_ROLLING', retryAfterMs: r.retryAfterMs,
-      headers: { ...base, 'X-HubSpot-RateLimit-Remaining': '0' } };
+    const interval = limits.intervalMs ?? 10_000;
+    if (!w) this.general.set(portalId, (w = new RollingWindow(limits.perTenSeconds, interval)));
+    const base = { 'X-HubSpot-RateLimit-Max': String(limits.perTenSeconds), 'X-HubSpot-RateLimit-Interval-Milliseconds': String(interval) };
+    const remaining = w.take(now);
+    if (remaining === null) {
+      return { ok: false, policyName: 'TEN_SECONDLY_ROLLING', headers: { ...base, 'X-HubSpot-RateLimit-Remaining': '0', ...dailyHeaders(day?.remaining(now) ?? 0) } };
+    }
+    day?.take(now);
+    return { ok: true, headers: { ...base, 'X-HubSpot-RateLimit-Remaining': String(remaining), ...dailyHeaders(day?.remaining(now) ?? 0) } };
   }
 }

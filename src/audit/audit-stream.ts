@@ -25,6 +25,10 @@ export interface AuditOptions {
   jurisdiction: string;
   /** Job keywords the offer targets (B2B relevance when a record has no explicit flag). */
   targetRoles: string[];
+  /** The user's company names: third-party consents must name one (`--controller`). */
+  controllerNames?: string[];
+  /** What the offer sells, from the closed sector list (`--sector`). */
+  sector?: string | null;
   maxLineChars?: number;
   /** How numeric dates in CSV/xlsx cells read (dd/mm/yyyy unless said). */
   dateOrder?: DateOrder;
@@ -42,8 +46,12 @@ export type AuditRecord =
   | { line: number; verdict: AuditVerdict; cleaning?: Cleaning; /** As read (table and csv show it masked). */ email?: string | null; error?: undefined }
   | { line: number; verdict?: undefined; cleaning?: undefined; error: VerdictError };
 
-export function auditSettings(options: Pick<AuditOptions, 'jurisdiction' | 'targetRoles'>): PortalSettings {
-  return { ...DEFAULT_SETTINGS, defaultJurisdiction: options.jurisdiction, targetRoles: options.targetRoles };
+export function auditSettings(options: Pick<AuditOptions, 'jurisdiction' | 'targetRoles' | 'controllerNames' | 'sector'>):
+  PortalSettings {
+  return {
+    ...DEFAULT_SETTINGS, defaultJurisdiction: options.jurisdiction, targetRoles: options.targetRoles,
+    controllerNames: options.controllerNames ?? [], sector: options.sector ?? null,
+  };
 }
 
 export async function* auditStream(input: Readable | AsyncIterable<string | Buffer>, options: AuditOptions):

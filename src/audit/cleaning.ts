@@ -7,7 +7,7 @@
 //   profile column); none usable is said as such;
 // - duplicates by normalised email, then phone: the first line is kept, later ones point to it.
 // Status follows: no channel left allowed -> `blocked`; a compliant record with an invalid address -> `at_risk`.
-import type { Basis, Blocker, Channel, ChannelVerdict, Reason, Status, Verdict } from '../engine/types.ts';
+import type { Blocker, Channel, ChannelVerdict, Reason, Status, Verdict } from '../engine/types.ts';
 import type { RowExtras } from './cells.ts';
 import { FingerprintTable } from './fingerprints.ts';
 
@@ -16,12 +16,8 @@ export type AuditBlocker = (typeof AUDIT_BLOCKERS)[number];
 /** The engine's blockers (whatever it grows to) and the audit's own. */
 export type AnyBlocker = Blocker | AuditBlocker;
 
-export interface AuditChannelVerdict {
-  allowed: boolean;
-  basis?: Basis;
-  blocker?: AnyBlocker;
-  reasons: Reason[];
-}
+/** The engine's channel verdict (whatever fields it grows, e.g. `until` with `call_limit`), any blocker. */
+export type AuditChannelVerdict = Omit<ChannelVerdict, 'blocker'> & { blocker?: AnyBlocker };
 
 /** A verdict as the audit writes it: the engine's, with cleaning blockers on its channels. */
 export type AuditVerdict = Omit<Verdict, 'channels'> & { channels: Record<Channel, AuditChannelVerdict> };

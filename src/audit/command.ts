@@ -70,6 +70,7 @@ export async function runAuditCommand(argv: string[], io: CommandIo = processIo(
   const rows = opts.input === 'xlsx' ? (await import('./xlsx-rows.ts')).readXlsxRows(input) : undefined;
   const records = auditStream(input, {
     input: opts.input, at: opts.at, jurisdiction: opts.jurisdiction, targetRoles: opts.targetRoles,
+    controllerNames: opts.controllers, sector: opts.sector,
     dateOrder: opts.dateOrder, columnMap: opts.columnMap, suppression, rows,
     onCsvLayout: (info) => {
       if (opts.quiet) return;

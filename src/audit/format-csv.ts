@@ -11,17 +11,19 @@ export const CSV_COLUMNS = [
   ...CHANNELS.flatMap((c) => [`${c}_allowed`, `${c}_basis`, `${c}_blocker`]),
   'blockers', 'source_kind', 'source_risk', 'art14_notice_required', 'retention_anchor', 'retention_expires_at',
   'retention_state', 'retention_days_left', 'phone_e164', 'phone_valid', 'rules_version', 'error',
-  // Added by the cleaning step (after the first version's columns, so positional readers keep working).
+  // Added with rules 2026.12 (after `error`, so earlier columns keep their positions): when a `call_limit` lifts,
+  // and the record-level warnings (rule ids, space-separated).
+  'phone_until', 'automated_call_until', 'warnings',
+  // Added by the cleaning step (after the columns above, so positional readers keep working).
   'email', 'email_valid', 'usable_channels', 'no_usable_channel', 'duplicate_of_line', 'duplicate_by',
   'suppressed_by', 'suppression_list', 'duplicate_differs',
 ] as const;
+const ERROR_COLUMN = CSV_COLUMNS.indexOf('error');
 
 export interface CsvOptions {
   /** Email and phone in clear instead of masked. */
   showContacts?: boolean;
 }
-
-const ERROR_INDEX = CSV_COLUMNS.indexOf('error');
 
 /** Quotes when needed; text a spreadsheet would run as a formula (=, +, -, @) is defused with a leading quote. */
 export function csvCell(value: string | number | boolean | null | undefined, options: { freeText?: boolean } = {}):
@@ -37,7 +39,7 @@ export function csvRow(record: AuditRecord, options: CsvOptions = {}): string {
     const cells = CSV_COLUMNS.map(() => '');
     cells[0] = String(record.line);
     cells[1] = csvCell(record.error.id, { freeText: true });
-    cells[ERROR_INDEX] = csvCell(record.error.error, { freeText: true });
+    cells[ERROR_COLUMN] = csvCell(record.error.error, { freeText: true });
     return cells.join(',');
   }
   const v = record.verdict;
@@ -52,7 +54,8 @@ export function csvRow(record: AuditRecord, options: CsvOptions = {}): string {
   }
   cells.push(csvCell([...blockers].join(' ')), v.source.kind, v.source.risk, String(v.source.art14NoticeRequired),
     v.retention.anchor, v.retention.expiresAt, v.retention.state, String(v.retention.daysLeft),
-    csvCell(showPhone(v.phone?.e164 ?? '', show)), v.phone ? String(v.phone.valid) : '', csvCell(v.rulesVersion), '');
+    csvCell(showPhone(v.phone?.e164 ?? '', show)), v.phone ? String(v.phone.valid) : '', csvCell(v.rulesVersion), '',
+    v.channels.phone.until ?? '', v.channels.automated_call.until ?? '', (v.warnings ?? []).join(' '));
   const c = record.cleaning;
   cells.push(csvCell(showEmail(record.email, show), { freeText: true }),
     c ? (c.email === 'missing' ? '' : String(c.email === 'valid')) : '',

@@ -13,7 +13,7 @@ const BASIS_CODE: Record<Basis, string> = {
 // Blockers the engine adds later get a code made from their name (see blockerCode).
 const BLOCKER_CODE: Record<string, string> = {
   needs_consent: '-need', invalid_consent: '-inv', objected: '-obj', retention_expired: '-exp', forbidden: '-ban',
-  invalid_email: '-bad', invalid_phone: '-bad', suppressed: '-list',
+  call_limit: '-cap', invalid_email: '-bad', invalid_phone: '-bad', suppressed: '-list',
 };
 const CHANNEL_HEAD: Record<Channel, string> = {
   email: 'email', sms: 'sms', social_dm: 'dm', automated_call: 'robot', fax: 'fax', phone: 'phone', postal: 'post',
@@ -30,6 +30,7 @@ const BLOCKER_MEANING: Record<string, string> = {
   objected: 'the person objected',
   retention_expired: 'retention period over (every expired contact)',
   forbidden: 'no lawful path (sector ban or rule)',
+  call_limit: 'lawful, but the call caps hold until a date (France: 4 calls per 30 days, 60 days after a refusal)',
   invalid_email: 'the email address is not well-formed (email cannot be used)',
   invalid_phone: 'the phone number is not valid (calls, SMS, fax cannot be used)',
   suppressed: 'on a suppression list given with --suppression',
@@ -82,9 +83,12 @@ function usableCell(record: AuditRecord): string {
 }
 
 function noteCell(record: AuditRecord): string {
-  const c = record.cleaning;
-  if (!c) return '';
   const notes: string[] = [];
+  const channels = record.verdict?.channels;
+  const until = channels?.phone.until ?? channels?.automated_call.until;
+  if (until !== undefined) notes.push(`calls capped until ${until.slice(0, 10)} ${until.slice(11, 16)} UTC`);
+  const c = record.cleaning;
+  if (!c) return notes.join('; ');
   if (c.duplicateOf) notes.push(`duplicate of line ${c.duplicateOf.line} (same ${c.duplicateOf.by})${c.duplicateOf.differs ? ', channels differ: merge by hand' : ''}`);
   if (c.suppressed) notes.push(`on ${c.suppressed.list} (${c.suppressed.by})`);
   if (c.email === 'invalid') notes.push('invalid email');
@@ -100,7 +104,8 @@ export function tableLine(record: AuditRecord, options: { showContacts?: boolean
   }
   const v = record.verdict;
   return tableRow([
-    String(record.line), v.id, showEmail(record.email, options.showContacts === true), v.status, usableCell(record), v.audience,
+    String(record.line), v.id, showEmail(record.email, options.showContacts === true),
+    v.warnings.length > 0 ? `${v.status}*` : v.status, usableCell(record), v.audience,
     ...CHANNELS.map((c) => {
       const verdict = v.channels[c];
       return verdict.allowed ? BASIS_CODE[verdict.basis ?? 'consent'] : blockerCode(verdict.blocker ?? 'forbidden');
@@ -138,7 +143,9 @@ export function legend(): string {
     'Allowed on: CONS consent, LI legitimate interest (the person may object), SOFT soft opt-in (customer),',
     '            CTR contract in progress, GEN generic address (not personal data).',
     'Blocked by: -need consent needed, -inv consent not valid, -obj objection, -exp retention over, -ban forbidden,',
+    '            -cap call limit reached (until a date: in the note, and phone_until in --format csv),',
     '            -bad invalid email or phone, -list on a suppression list.',
+    'A "*" after the status marks a warning (a sector that may be banned, scraped data): see `warnings` in csv/jsonl.',
     'A "!" after the source marks a high-risk source (no verifiable proof from the person). Emails are masked (--show-contacts).',
   ].join('\n');
 }

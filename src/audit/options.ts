@@ -1,6 +1,7 @@
 // Command-line options of `prospect-guard audit` (contract: ../shared/contracts/audit-cli.md), parsed into a
 // typed object or a UsageError (exit code 2) with a message that says what to fix.
 import { parseArgs } from 'node:util';
+import { SECTOR_IDS } from '../engine/rules/sectors.ts';
 import type { InputFormat } from './audit-stream.ts';
 import { ColumnMapError, parseColumnMap } from './column-names.ts';
 import type { FieldSpec } from './column-names.ts';
@@ -18,6 +19,10 @@ export interface AuditCommandOptions {
   jurisdiction: string;
   format: OutputFormat;
   targetRoles: string[];
+  /** The user's company names (`--controller`, repeatable): third-party consents must name one of them. */
+  controllers: string[];
+  /** The offer's sector from the closed list (`--sector`), or null. */
+  sector: string | null;
   /** Table rows printed before the summary. */
   limit: number;
   quiet: boolean;
@@ -25,6 +30,18 @@ export interface AuditCommandOptions {
 
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** The sector ids as indented lines (the help stays readable in an 80-120 column terminal). */
+function wrapIds(ids: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const id of ids) {
+    if (line !== '' && indent + line.length + id.length + 2 > width) { lines.push(`${line},`); line = ''; }
+    line = line === '' ? id : `${line}, ${id}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
 }
 
 export const AUDIT_USAGE = `Usage: prospect-guard audit <file> [options]
@@ -38,6 +55,10 @@ Options:
   --jurisdiction <CC>        country used when a contact has none (default FR)
   --format table|jsonl|csv   output (default table); jsonl and csv print one result per contact, in input order
   --target-roles "<words>"   comma-separated job keywords the offer is for, e.g. "cto,dsi,directeur technique"
+  --controller "<name>"      your company's name as consents name it (repeat for other names); a consent that
+                             came with bought, rented, broker or partner data counts only if it names you
+  --sector <id>              what the offer sells, from the closed list (French canvassing bans, L.223-8):
+${wrapIds(SECTOR_IDS, 29, 112)}
   --input jsonl|csv          input format when the file name does not tell (required for "-" with CSV)
   --limit <n>                table rows printed before the summary (default 100; "all" for every row)
   --quiet                    no summary on stderr after jsonl/csv output
@@ -69,6 +90,8 @@ export function parseAuditOptions(argv: string[], now: () => Date = () => new Da
         jurisdiction: { type: 'string' },
         format: { type: 'string' },
         'target-roles': { type: 'string' },
+        controller: { type: 'string', multiple: true },
+        sector: { type: 'string' },
         input: { type: 'string' },
         limit: { type: 'string' },
         quiet: { type: 'boolean' },
@@ -116,6 +139,17 @@ export function parseAuditOptions(argv: string[], now: () => Date = () => new Da
 
   const targetRoles = (values['target-roles'] ?? '').split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
 
+  const controllers = (values.controller ?? []).map((c) => c.trim()).filter(Boolean);
+  if (values.controller !== undefined && controllers.length === 0) throw new UsageError('--controller needs a company name');
+
+  let sector: string | null = null;
+  if (values.sector !== undefined) {
+    sector = values.sector.trim().toLowerCase();
+    if (!SECTOR_IDS.includes(sector)) {
+      throw new UsageError(`--sector must be one of the listed sectors (got "${values.sector}"); see --help for the list`);
+    }
+  }
+
   let limit = 100;
   if (values.limit !== undefined) {
     if (values.limit === 'all') limit = Number.POSITIVE_INFINITY;
@@ -123,7 +157,9 @@ export function parseAuditOptions(argv: string[], now: () => Date = () => new Da
     else throw new UsageError(`--limit must be a number of rows or "all" (got "${values.limit}")`);
   }
 
-  return { file, input, at, jurisdiction, format: format as OutputFormat, targetRoles, limit, quiet: values.quiet ?? false };
+  return {
+    file, input, at, jurisdiction, format: format as OutputFormat, targetRoles, controllers, sector, limit, quiet: values.quiet ?? false,
+  };
 }
 
 /** "2026-02-30" parses (as March 2nd) in JavaScript; a user who typed it made a mistake. */

@@ -1,6 +1,7 @@
 // Prepares an account for the app: the property group and every app property (src/hubspot/properties.ts).
 // Idempotent: reads what exists, creates only what is missing (409 = someone else just created it), and adds
 // enumeration options a newer release introduced. Runs after install and again until it succeeds.
+import { createHash } from 'node:crypto';
 import type { Client } from '@hubspot/api-client';
 import type { PropertyCreate } from '@hubspot/api-client/lib/codegen/crm/properties/models/PropertyCreate.js';
 import type { PropertyUpdate } from '@hubspot/api-client/lib/codegen/crm/properties/models/PropertyUpdate.js';
@@ -35,6 +36,11 @@ function toCreate(p: PropertyDefinition): PropertyCreate {
     ...(p.options ? { options: p.options.map((o) => ({ ...o, hidden: false })) } : {}),
   };
 }
+
+/** Fingerprint of the property set: a release that adds properties or options upgrades existing installs. */
+export const PROPERTY_SCHEMA = createHash('sha256')
+  .update(JSON.stringify(APP_PROPERTIES.map((p) => [p.name, p.type, (p.options ?? []).map((o) => o.value)])))
+  .digest('hex').slice(0, 16);
 
 /** Creates the group and the missing properties in the account `client` is bound to. */
 export async function bootstrapAccount(client: Client): Promise<BootstrapResult> {
@@ -108,6 +114,7 @@ export class AccountBootstrapper {
     try {
       const result = await bootstrapAccount(await this.#clients.forPortal(portalId));
       await this.#installations.markBootstrapDone(portalId);
+      await this.#installations.markBootstrapSchema(portalId, PROPERTY_SCHEMA);
       log.info({ portalId, created: result.created.length, existing: result.existing.length }, 'account bootstrapped');
       for (const l of this.#doneListeners) {
         try {
@@ -128,8 +135,28 @@ export class AccountBootstrapper {
     }
   }
 
-  /** Retries every portal whose bootstrap is pending or failed and due. Never throws. */
+  /**
+   * Installs bootstrapped by an older release get the properties and options added since (idempotent, like the
+   * first bootstrap; the status stays 'done', so the pipeline keeps judging). Returns the portals upgraded.
+   */
+  async upgradeSchemas(): Promise<number> {
+    let upgraded = 0;
+    for (const portalId of await this.#installations.listBootstrapSchemaStale(PROPERTY_SCHEMA)) {
+      try {
+        const result = await bootstrapAccount(await this.#clients.forPortal(portalId));
+        await this.#installations.markBootstrapSchema(portalId, PROPERTY_SCHEMA);
+        log.info({ portalId, created: result.created, optionsAdded: result.optionsAdded }, 'account properties upgraded');
+        upgraded += 1;
+      } catch (err) {
+        log.warn({ portalId, err: err instanceof Error ? err.message : String(err) }, 'account property upgrade failed; will retry');
+      }
+    }
+    return upgraded;
+  }
+
+  /** Retries every portal whose bootstrap is pending or failed and due, then upgrades older installs. Never throws. */
   async runDue(): Promise<number> {
+    await this.upgradeSchemas().catch(() => 0);
     let done = 0;
     for (const portalId of await this.#installations.listBootstrapDue()) {
       try {

@@ -1,6 +1,6 @@
 // Routes hubspot.fetch calls from the contact card to the use cases, behind the signed-request gate.
 //   GET  /api/portals/:portalId/contacts/:contactId/card
-//   POST /api/portals/:portalId/contacts/:contactId/{consents,objections,rejudge,export,erase}
+//   POST /api/portals/:portalId/contacts/:contactId/{consents,objections,rejudge,export,erase}  (replay-guarded)
 import express, { type Request, type Response } from 'express';
 import { log } from '../log.ts';
 import { eraseContact } from './erase-contact.ts';
@@ -10,7 +10,7 @@ import type { CrmBackendDeps } from './ports.ts';
 import { recordConsent } from './record-consent.ts';
 import { recordObjection } from './record-objection.ts';
 import { rejudgeContact } from './rejudge-contact.ts';
-import { rawBody, requireSignedPortalRequest, sendError, type SignedCaller } from './signed-request.ts';
+import { rawBody, replayGuard, requireSignedPortalRequest, sendError, type SignedCaller } from './signed-request.ts';
 
 type Handler = (caller: SignedCaller, contactId: string) => Promise<{ status: number; body: unknown }>;
 
@@ -35,13 +35,15 @@ function route(handler: Handler) {
 export function createCardRouter(deps: CrmBackendDeps): express.Router {
   const router = express.Router();
   const signed = requireSignedPortalRequest(deps);
+  // Every state-changing call answers a replay of the same signed request with its first result.
+  const once = replayGuard(deps);
   const base = '/api/portals/:portalId/contacts/:contactId';
   router.use(base, rawBody);
   router.get(`${base}/card`, signed, route(async (c, id) => ({ status: 200, body: await getCard(deps, c.portalId, id) })));
-  router.post(`${base}/consents`, signed, route((c, id) => recordConsent(deps, c.portalId, id, c.actor, c.body)));
-  router.post(`${base}/objections`, signed, route((c, id) => recordObjection(deps, c.portalId, id, c.actor, c.body)));
-  router.post(`${base}/rejudge`, signed, route(async (c, id) => ({ status: 200, body: await rejudgeContact(deps, c.portalId, id, c.actor) })));
-  router.post(`${base}/export`, signed, route((c, id) => exportContact(deps, c.portalId, id, c.actor)));
-  router.post(`${base}/erase`, signed, route((c, id) => eraseContact(deps, c.portalId, id, c.actor, c.body)));
+  router.post(`${base}/consents`, signed, once, route((c, id) => recordConsent(deps, c.portalId, id, c.actor, c.body)));
+  router.post(`${base}/objections`, signed, once, route((c, id) => recordObjection(deps, c.portalId, id, c.actor, c.body)));
+  router.post(`${base}/rejudge`, signed, once, route(async (c, id) => ({ status: 200, body: await rejudgeContact(deps, c.portalId, id, c.actor) })));
+  router.post(`${base}/export`, signed, once, route((c, id) => exportContact(deps, c.portalId, id, c.actor)));
+  router.post(`${base}/erase`, signed, once, route((c, id) => eraseContact(deps, c.portalId, id, c.actor, c.body)));
   return router;
 }

@@ -8,7 +8,10 @@ import {
 } from '../engine/types.ts';
 
 export interface CardReason { rule: string; text: string; textFr: string; citation: string }
-export interface CardChannel { channel: Channel; allowed: boolean; basis: Basis | null; blocker: Blocker | null; reasons: CardReason[] }
+/** `until`: with blocker `call_limit`, when the channel may be used again (ISO instant). */
+export interface CardChannel {
+  channel: Channel; allowed: boolean; basis: Basis | null; blocker: Blocker | null; until?: string; reasons: CardReason[];
+}
 export interface CardConsent {
   channel: Channel; method: ConsentMethod; givenAt: string; proofRef: string | null; withdrawnAt: string | null;
 }
@@ -55,6 +58,7 @@ export function buildCardView(facts: ContactFacts, verdict: Verdict, freshness: 
         allowed: v.allowed,
         basis: v.basis ?? null,
         blocker: v.blocker ?? null,
+        ...(v.until ? { until: v.until } : {}),
         reasons: v.reasons.map(reason),
       };
     }),

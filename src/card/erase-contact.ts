@@ -29,5 +29,7 @@ export async function eraseContact(
     log.warn({ portalId, contactId }, 'GDPR delete refused by HubSpot; nothing erased');
     return { status: 502, body: { error: { code: 'hubspot_delete_failed', message: 'HubSpot GDPR delete failed; nothing else was erased, try again' } } };
   }
+  // Answers kept for replays (an access export holds the person's data) go with the rest.
+  await deps.replays.forgetContact(portalId, contactId);
   return { status: 200, body: { erased: true, contactId } };
 }

@@ -4,6 +4,7 @@
 // tests pass in-memory fakes. One seam file for this boundary.
 import type { ConsentRecord, ContactFacts, ObjectionChannel, ObjectionRecord, PortalSettings, Status, Verdict } from '../engine/types.ts';
 import type { CrmSettings } from '../settings/settings-schema.ts';
+import type { ReplayStore } from './replay-store.ts';
 
 export interface ContactReader {
   /**
@@ -91,6 +92,12 @@ export interface CrmBackendDeps {
   /** Public base URL HubSpot calls (signatures cover the full public URI, not what the proxy forwards). */
   publicBaseUrl: string;
   now?: () => Date;
+  /** Our HubSpot app id: a signed request naming another is refused. */
+  appId?: number | null;
+  /** Which signature the workflow action must carry: 'v3' (platform 2025.2 and later) refuses v2-only calls. */
+  actionSignature?: 'v3' | 'v2';
+  /** First answers of state-changing signed requests, kept for the signature window (replays). */
+  replays: ReplayStore;
   installations: Installations;
   contacts: ContactReader;
   /** Fallback when `contacts` fails; absent means no fallback. */

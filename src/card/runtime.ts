@@ -12,7 +12,9 @@ import type { Status } from '../engine/types.ts';
 import { createSettingsStore } from '../settings/settings-store.ts';
 import { createSettingsRouter } from '../settings/settings-router.ts';
 import { createEligibilityActionRouter } from '../workflow-action/eligibility-router.ts';
+import { actionSignatureFromAppJson } from '../workflow-action/signature-policy.ts';
 import { createCardRouter } from './card-router.ts';
+import { createDbReplayStore } from './replay-store.ts';
 import { ErasureRefusedError, type BackfillProgress, type CrmBackendDeps } from './ports.ts';
 
 const STATUSES: Status[] = ['compliant', 'at_risk', 'blocked', 'expired'];
@@ -26,6 +28,9 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
   return {
     clientSecret: config.hubspotClientSecret,
     publicBaseUrl: config.publicBaseUrl,
+    appId: config.hubspotAppId,
+    actionSignature: actionSignatureFromAppJson(),
+    replays: createDbReplayStore(db),
     installations: { isActive: (p) => installations.isActive(p) },
     contacts: { readFacts: (p, c) => pipeline.readFacts(p, c) },
     stored: {

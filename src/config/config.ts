@@ -21,6 +21,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Express `trust proxy`: how many proxy hops to trust for the client address (rate limits); default loopback only. */
   trustProxy: number | 'loopback';
+  /** Bearer token for GET /metrics on the public port; null: /metrics is served there outside production only. */
+  metricsToken: string | null;
+  /** A private listener serving only /metrics and /healthz (workers have no other port); null: none. */
+  metricsPort: number | null;
+  metricsHost: string;
+  /** Run on a Redis that may lose acknowledged jobs (no AOF/RDB, or an evicting maxmemory-policy). */
+  redisAllowVolatile: boolean;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +67,11 @@ const EnvSchema = z.object({
   TOKEN_ENCRYPTION_KEY: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   TRUST_PROXY: optional(z.string().regex(/^(loopback|\d{1,2})$/, 'must be "loopback" or a number of proxy hops')),
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  METRICS_PORT: optional(z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number)
+    .refine((n) => n <= 65535, 'must be a port number')),
+  METRICS_HOST: optional(z.string().min(1)),
+  REDIS_ALLOW_VOLATILE: optional(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })),
 });
 
 /** Reads the environment once. Throws ConfigError naming every bad or missing variable. */
@@ -112,5 +124,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenKeys,
     logLevel: e.LOG_LEVEL ?? 'info',
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'loopback' ? 'loopback' : Number(e.TRUST_PROXY),
+    metricsToken: e.METRICS_TOKEN ?? null,
+    metricsPort: e.METRICS_PORT ?? null,
+    metricsHost: e.METRICS_HOST ?? '127.0.0.1',
+    redisAllowVolatile: e.REDIS_ALLOW_VOLATILE === 'true' || e.REDIS_ALLOW_VOLATILE === '1',
   };
 }

@@ -125,11 +125,13 @@ export class ContactStateStore {
 export function compactVerdict(v: Verdict): Verdict {
   const channels = Object.fromEntries(Object.entries(v.channels).map(([ch, c]) => [ch, {
     allowed: c.allowed, ...(c.basis ? { basis: c.basis } : {}), ...(c.blocker ? { blocker: c.blocker } : {}),
+    ...(c.until ? { until: c.until } : {}),
     reasons: c.reasons.map((r) => ({ rule: r.rule, text: '', textFr: '', citation: '' })),
   }])) as Verdict['channels'];
   return {
     id: v.id, audience: v.audience, audienceSignal: v.audienceSignal, jurisdiction: v.jurisdiction, rulePack: v.rulePack,
     rulesVersion: v.rulesVersion, evaluatedAt: v.evaluatedAt, status: v.status, channels, source: v.source, retention: v.retention,
+    warnings: v.warnings ?? [],
     reasons: v.reasons.map((r) => ({ rule: r.rule, text: '', textFr: '', citation: '' })),
   };
 }

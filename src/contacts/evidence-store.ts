@@ -63,9 +63,16 @@ function group<T>(rows: (T & { contact_id: string })[], map: (r: T & { contact_i
 
 export class ContactEvidenceStore {
   readonly #db: Db;
+  readonly #now: () => Date;
 
-  constructor(db: Db) {
+  /**
+   * `now` stamps recorded_at with the app's clock, the clock the judge stamps evaluated_at with: the sweep
+   * compares the two, and mixing the database's clock with the app's would let an objection look older than
+   * the verdict that never saw it.
+   */
+  constructor(db: Db, options: { now?: () => Date } = {}) {
     this.#db = db;
+    this.#now = options.now ?? (() => new Date());
   }
 
   async listConsents(portalId: number, contactId: string): Promise<StoredConsent[]> {
@@ -84,10 +91,10 @@ export class ContactEvidenceStore {
 
   async addConsent(portalId: number, contactId: string, consent: ConsentRecord & { recordedBy?: string | null }): Promise<StoredConsent> {
     const { rows } = await this.#db.query<ConsentRow>(
-      `insert into contact_consents (portal_id, contact_id, channel, given_at, method, withdrawn_at, expires_at, partners, proof_ref, recorded_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) returning *`,
+      `insert into contact_consents (portal_id, contact_id, channel, given_at, method, withdrawn_at, expires_at, partners, proof_ref, recorded_by, recorded_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) returning *`,
       [portalId, contactId, consent.channel, consent.givenAt, consent.method, consent.withdrawnAt ?? null, consent.expiresAt ?? null,
-        JSON.stringify(consent.partners ?? []), consent.proofRef ?? null, consent.recordedBy ?? null],
+        JSON.stringify(consent.partners ?? []), consent.proofRef ?? null, consent.recordedBy ?? null, this.#now()],
     );
     return toConsent(rows[0] as ConsentRow);
   }
@@ -116,8 +123,8 @@ export class ContactEvidenceStore {
 
   async addObjection(portalId: number, contactId: string, objection: ObjectionRecord & { origin?: string }): Promise<StoredObjection> {
     const { rows } = await this.#db.query<ObjectionRow>(
-      `insert into contact_objections (portal_id, contact_id, channel, objected_at, origin) values ($1, $2, $3, $4, $5) returning *`,
-      [portalId, contactId, objection.channel, objection.at, objection.origin ?? 'card'],
+      `insert into contact_objections (portal_id, contact_id, channel, objected_at, origin, recorded_at) values ($1, $2, $3, $4, $5, $6) returning *`,
+      [portalId, contactId, objection.channel, objection.at, objection.origin ?? 'card', this.#now()],
     );
     return toObjection(rows[0] as ObjectionRow);
   }

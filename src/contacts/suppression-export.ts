@@ -44,7 +44,7 @@ export async function* suppressionExportLines(db: Db, portalId: number, at: Date
   }
 }
 
-const USAGE = 'usage: prospect-guard suppression export --portal N [--out <file>]   (JSON lines; stdout without --out)\n';
+export const USAGE = 'usage: prospect-guard suppression export --portal N [--out <file>]   (JSON lines; stdout without --out)\n';
 
 export async function runSuppressionExportCommand(argv: string[], io: {
   stdout: Writable; stderr(t: string): void; openDb?: () => Promise<Db>; now?: () => Date;

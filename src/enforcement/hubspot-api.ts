@@ -1,7 +1,9 @@
 // The HubSpot calls enforcement makes, over a `HubSpotRequester`. Paths and payloads were checked against
-// HubSpot's reference (see docs/ENFORCEMENT.md, "HubSpot facts verified"). 429 and 5xx are retried with the
-// interval HubSpot announces; other errors surface as HubSpotApiError with the status and HubSpot's category.
+// HubSpot's reference (see docs/ENFORCEMENT.md, "HubSpot facts verified"). 429s are read by their policyName and
+// 5xx retried with backoff; other errors surface as HubSpotApiError with the status and HubSpot's category.
 import type { HubSpotRequest, HubSpotRequester, HubSpotResponse } from './ports.ts';
+import { parseRateLimitHeaders, rateLimitWaitMs, type PortalRateLimiter } from '../ratelimit/portal-rate-limiter.ts';
+import { recordHubSpotAnswer, recordHubSpotRateLimited, recordHubSpotUnanswered } from '../metrics/metrics.ts';
 
 export class HubSpotApiError extends Error {
   override name = 'HubSpotApiError';
@@ -39,12 +41,10 @@ export function createFetchRequester(options: {
   timeoutMs?: number;
   /**
    * The app's shared per-portal limiter (the pipeline's): every call waits for its turn in HubSpot's windows
-   * (110 per 10 s, search 5 per second) together with the pipeline's calls, and a 429 pauses the portal for all.
+   * together with the pipeline's calls, every answer's rate-limit headers adapt it, and a 429 holds the portal
+   * for all as its policyName says.
    */
-  limiter?: {
-    acquire(portalId: number, kind: 'api' | 'search'): Promise<void>;
-    pause(portalId: number, kind: 'api' | 'search', ms: number): Promise<void>;
-  } | null;
+  limiter?: Pick<PortalRateLimiter, 'acquire' | 'pause' | 'observe'> | null;
 }): HubSpotRequester {
   const doFetch = options.fetchImpl ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -55,10 +55,10 @@ export function createFetchRequester(options: {
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const kind = request.path.endsWith('/search') ? 'search' : 'api';
     for (let attempt = 0; ; attempt += 1) {
-      await options.limiter?.acquire(portalId, kind);
-      const token = await options.accessToken(portalId);
+      const release = await options.limiter?.acquire(portalId, kind);
       let res: Response;
       try {
+        const token = await options.accessToken(portalId);
         res = await doFetch(url, {
           method: request.method,
           headers: {
@@ -70,23 +70,31 @@ export function createFetchRequester(options: {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
+        await release?.();
+        recordHubSpotUnanswered(portalId);
         // Without a deadline a request HubSpot never answers would hold the caller (a person's page) for minutes.
         if ((err as Error).name === 'TimeoutError' && attempt < retries) continue;
         throw err;
       }
+      await release?.();
+      recordHubSpotAnswer(portalId, res.status, res.headers);
+      const seen = parseRateLimitHeaders(res.headers);
+      if (options.limiter && Object.keys(seen).length > 0) await options.limiter.observe(portalId, kind, seen).catch(() => undefined);
       const text = await res.text();
       let body: unknown = null;
       if (text) {
         try { body = JSON.parse(text); } catch { body = text; }
       }
-      if ((res.status === 429 || res.status >= 500) && attempt < retries) {
-        const retryAfter = Number(res.headers.get('retry-after'));
-        const interval = Number(res.headers.get('x-hubspot-ratelimit-interval-milliseconds'));
-        const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000
-          : res.status === 429 && Number.isFinite(interval) && interval > 0 ? Math.min(interval, 10_000) / 4
-            : 200 * 2 ** attempt;
-        if (res.status === 429 && options.limiter) await options.limiter.pause(portalId, kind, Math.min(wait, 10_000));
-        else await sleep(Math.min(wait, 10_000));
+      if (res.status === 429 && attempt < retries) {
+        const { policy, pauseMs } = rateLimitWaitMs(body, res.headers);
+        recordHubSpotRateLimited(portalId, policy);
+        // The daily cap will not lift within a person's request: answer the 429 to the caller.
+        if (policy === 'DAILY') return { status: res.status, body };
+        if (options.limiter) { if (pauseMs > 0) await options.limiter.pause(portalId, kind, pauseMs); } else await sleep(Math.min(pauseMs || 1000, 10_000));
+        continue;
+      }
+      if (res.status >= 500 && attempt < retries) {
+        await sleep(Math.min(200 * 2 ** attempt, 10_000));
         continue;
       }
       return { status: res.status, body };

@@ -7,7 +7,7 @@ import type { Db } from '../storage/db.ts';
 import { createEvidenceLedger } from '../ledger/ledger.ts';
 import { IMPORT_SOURCES, importSuppressionFile, openImportFile } from './suppression-import.ts';
 
-const USAGE = `usage: prospect-guard suppression import <file> --portal N --source <${Object.keys(IMPORT_SOURCES).join('|')}> [--channels phone,email,...|all] [--country CC]\n`;
+export const USAGE = `usage: prospect-guard suppression import <file> --portal N --source <${Object.keys(IMPORT_SOURCES).join('|')}> [--channels phone,email,...|all] [--country CC]\n`;
 
 export async function runSuppressionImportCommand(argv: string[], io: { stdout(t: string): void; stderr(t: string): void; openDb?: () => Promise<Db> } = {
   stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t),
@@ -46,6 +46,15 @@ export async function runSuppressionImportCommand(argv: string[], io: { stdout(t
   }
   const db = io.openDb ? await io.openDb() : await (await import('./open-db.ts')).openAppDb();
   try {
+    // An entry for a portal that never installed (a typo in --portal) would sit where no verdict ever reads it.
+    const { rows } = await db.query<{ status: string }>('select status from installations where portal_id = $1', [portalId]);
+    const status = rows[0]?.status;
+    if (status !== 'active') {
+      io.stderr(status === undefined
+        ? `portal ${portalId} has not installed Prospect Guard: nothing imported (check --portal)\n`
+        : `portal ${portalId} is ${status}: nothing imported (reinstall the app first)\n`);
+      return 1;
+    }
     const report = await importSuppressionFile({
       db, ledger: createEvidenceLedger(db), portalId, source: values.source, stream: openImportFile(file), fileName: file,
       ...(values.channels ? { channels: values.channels.split(',').map((c) => c.trim()) } : {}),

@@ -21,6 +21,9 @@ import { runDsrReminders } from '../dsr/service.ts';
 import { createPreferenceRouter } from '../preferences/router.ts';
 import { createPreferenceToken, preferenceKeyFromConfig, preferenceUrl } from '../preferences/token.ts';
 import { InstallationGoneError } from '../hubspot/client-factory.ts';
+import { createLinkRefresher } from '../preferences/refresh-links.ts';
+import { createPreferenceConsents } from '../preferences/record-consent.ts';
+import { ContactEvidenceStore } from '../contacts/index.ts';
 
 export interface EnforcementRuntimeOptions {
   /** Tick period (default 60 s): the detection-to-action bound of the polling path. */
@@ -42,6 +45,8 @@ export interface TickReport {
   blockedFromPoll: number;
   reminders: number;
   retentionPortals: number;
+  /** Contacts handed back to the judge step for a new preference link (expiring or missing). */
+  linksRefreshed: number;
   errors: number;
 }
 
@@ -62,7 +67,7 @@ export interface AttachedEnforcement {
 const log = rootLog.child({ part: 'enforcement' });
 
 function emptyTickReport(): TickReport {
-  return { detections: 0, blockedFromDetections: 0, polledPortals: 0, blockedFromPoll: 0, reminders: 0, retentionPortals: 0, errors: 0 };
+  return { detections: 0, blockedFromDetections: 0, polledPortals: 0, blockedFromPoll: 0, reminders: 0, retentionPortals: 0, linksRefreshed: 0, errors: 0 };
 }
 
 function verdictFromBlockers(blockers: string): EmailVerdict {
@@ -86,7 +91,7 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     const { config, db, installations, clients } = running;
     const key = preferenceKeyFromConfig(config);
     // The pipeline's re-judge (present when startApp runs the webhook pipeline).
-    const withPipeline = running as RunningApp & { pipeline?: { pipeline: { judgeContact(p: number, c: string): Promise<void> }; limiter?: Parameters<typeof requesterFromClients>[2] } | null };
+    const withPipeline = running as RunningApp & { pipeline?: { pipeline: { judgeContact(p: number, c: string): Promise<void>; judgeContacts(p: number, c: string[]): Promise<void> }; limiter?: Parameters<typeof requesterFromClients>[2] } | null };
     const pipeline = withPipeline.pipeline?.pipeline ?? null;
     // Enforcement's HubSpot calls share the pipeline's per-portal rate limiter.
     const limiter = withPipeline.pipeline?.limiter ?? null;
@@ -113,6 +118,12 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
       renewalLink: (p, c, email) => preferenceLink(p, c, email),
     });
     const hooks = createEnforcementHooks(enforcement, sequences);
+    // Preference links close to expiry (or missing) are re-issued by the judge step, swept once a day per portal.
+    const links = pipeline ? createLinkRefresher({
+      hubspot, rejudge: (p, ids) => pipeline.judgeContacts(p, ids),
+      enabled: async (p) => (await settingsOf(p)).preferenceCentreEnabled,
+    }) : null;
+    const linksSweptAt = new Map<number, number>();
 
     inner = createPreferenceRouter({
       key, publicBaseUrl: config.publicBaseUrl, hubspot, evidence: enforcement.evidence, objections: enforcement.objections, log,
@@ -120,8 +131,17 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
       settings: async (portalId) => {
         if (!(await installations.isActive(portalId))) return null;
         const s = await settingsOf(portalId);
-        return { controllerName: s.controller?.name ?? null, privacyPolicyUrl: s.privacyPolicyUrl, preferenceCentreEnabled: s.preferenceCentreEnabled };
+        return {
+          controllerName: s.controller?.name ?? null, privacyPolicyUrl: s.privacyPolicyUrl, preferenceCentreEnabled: s.preferenceCentreEnabled,
+          controllerAddress: s.controller?.address ?? null, dpoContact: s.controller?.dpoContact ?? null, logoUrl: s.controller?.logoUrl ?? null,
+          defaultJurisdiction: s.defaultJurisdiction,
+        };
       },
+      consents: createPreferenceConsents({
+        store: new ContactEvidenceStore(db), ledger: enforcement.ledger,
+        rejudge: pipeline ? (p, c) => pipeline.judgeContact(p, c) : null,
+      }),
+      production: config.nodeEnv === 'production',
     });
 
     let lastReminders = 0;
@@ -171,6 +191,16 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
           report.retentionPortals += 1;
         } catch (err) {
           if (!(err instanceof InstallationGoneError)) { report.errors += 1; log.warn({ portalId, err: (err as Error).message }, 'retention sweep step failed'); }
+        }
+      }
+      for (const portalId of links ? portals : []) {
+        if (Date.now() - (linksSweptAt.get(portalId) ?? 0) < 86_400_000) continue;
+        try {
+          const r = await links!.run(portalId, { maxPages: options.retentionPagesPerTick ?? 10 });
+          report.linksRefreshed += r.rejudged;
+          if (r.finished) linksSweptAt.set(portalId, Date.now());
+        } catch (err) {
+          if (!(err instanceof InstallationGoneError)) { report.errors += 1; log.warn({ portalId, err: (err as Error).message }, 'preference link refresh step failed'); }
         }
       }
       return report;

@@ -1,5 +1,6 @@
 // "May I call now?": statutory calling slots for human calls (France: Code de la consommation D.223-9).
-// The slots, attempt cap and refusal pause are pack data; public holidays come from `date-holidays`.
+// The slots, attempt cap and refusal pause are pack data; public holidays come from `date-holidays` (each overseas
+// territory has its own calendar there). The same caps block the phone verdict itself (evaluate.ts, `call_limit`).
 import Holidays from 'date-holidays';
 import { DAY_MS, toEpochMs, zonedParts, zonedToEpochMs } from './dates.ts';
 import { normaliseCountry } from './evaluate.ts';
@@ -90,7 +91,8 @@ export function mayCallNow(input: MayCallNowInput): MayCallNowResult {
   if (Number.isNaN(atMs)) throw new RangeError('mayCallNow: at is not a valid date');
   const country = normaliseCountry(input.country) ?? '*';
   const { pack } = selectPack(country, atMs);
-  const rules = pack.pack.calling;
+  // The caps and slots apply from the text's entry into force (D.223-9: 2023-03-01).
+  const rules = pack.calling !== null && atMs >= pack.calling.fromMs ? pack.pack.calling : null;
   if (rules === null) {
     return {
       allowed: true, rule: 'calling.none', nextSlotAt: new Date(atMs).toISOString(),
@@ -98,7 +100,8 @@ export function mayCallNow(input: MayCallNowInput): MayCallNowResult {
       reasonFr: `Pas de créneaux d\u2019appel réglementaires dans le jeu ${pack.pack.id} ; le verdict du canal téléphone s\u2019applique toujours.`,
     };
   }
-  const tz = validZone(input.timeZone) ?? pack.pack.timeZone;
+  // The consumer's local time: an overseas territory has its own zone (D.223-9, "fuseau horaire du consommateur").
+  const tz = validZone(input.timeZone) ?? pack.pack.territories?.[country] ?? pack.pack.timeZone;
   const zoneNote = input.timeZone != null && input.timeZone !== '' && tz !== input.timeZone
     ? ` (unknown time zone, ${tz} used)` : '';
   let earliest = atMs;

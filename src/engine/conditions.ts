@@ -37,3 +37,11 @@ export function compileCondition(c: Condition): CompiledCondition {
   }
   throw new Error(`malformed condition in rule pack: ${JSON.stringify(c)}`);
 }
+
+/** Bits of every predicate a condition reads. */
+export function conditionBits(c: Condition): number {
+  if (typeof c === 'string') return PREDICATE_BIT[c] ?? 0;
+  if ('all' in c) return c.all.reduce((m, x) => m | conditionBits(x), 0);
+  if ('any' in c) return c.any.reduce((m, x) => m | conditionBits(x), 0);
+  return conditionBits(c.not);
+}

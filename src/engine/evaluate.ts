@@ -2,17 +2,19 @@
 // numbered algorithm). Pure and deterministic: no clock, no I/O; the instant and settings are inputs.
 import { classifyAudience, isPlausibleEmail, normaliseText, type AudienceSignal } from './audience.ts';
 import { PREDICATE_BIT } from './conditions.ts';
+import { classifyMailDomain } from './freemail-domains.ts';
 import { addMonthUtc, addYearsUtc, DAY_MS, isoDay, optionalEpochMs, toEpochMs, utcDayStart } from './dates.ts';
 import {
   CHANNEL_INDEX, CONSENT_VALID, CONSENT_WITHDRAWN, OBJECTED_ALL, OBJECTED_CHANNEL, RETENTION_EXPIRED, selectPack,
-  VARIANT_INVALID, VARIANT_MISSING, VARIANT_PLAIN, type CompiledPack,
+  TERRITORY_ZONES, VARIANT_INVALID, VARIANT_MISSING, VARIANT_PLAIN, type CompiledCalling, type CompiledPack,
 } from './packs.ts';
 import { normalisePhone } from './phone.ts';
 import { REASONS } from './rules/common.ts';
 import { RULES_VERSION } from './rules/index.ts';
-import { BANNED_SECTORS_L223_8 } from './rules/sectors.ts';
+import { SCRAPING_TOOL_KEYWORDS } from './rules/scraping-tools.ts';
+import { BANNED_SECTORS_L223_8, NOT_A_BAN_PHRASES, POSSIBLE_BAN_KEYWORDS, SECTORS } from './rules/sectors.ts';
 import {
-  CHANNELS, DEFAULT_SETTINGS, type Channel, type ChannelVerdict, type ConsentMethod, type ContactFacts,
+  CHANNELS, DEFAULT_SETTINGS, type Channel, type ChannelVerdict, type ConsentMethod, type ConsentRecord, type ContactFacts,
   type PortalSettings, type Reason, type RetentionAnchor, type RetentionState, type SourceKind, type SourceRisk,
   type Verdict,
 } from './types.ts';
@@ -23,9 +25,21 @@ const ALL_CHANNELS_MASK = (1 << CHANNELS.length) - 1;
 if (CHANNELS.join() !== 'email,sms,social_dm,automated_call,fax,phone,postal') throw new Error('CHANNELS order changed');
 
 const DIRECT_SOURCES = new Set<SourceKind>(['web_form', 'trade_show', 'business_card', 'inbound_request', 'existing_customer']);
-/** Third-party data whose risk depends on the provider's proof of consent. */
-const PROOF_SOURCES = new Set<SourceKind>(['purchased_list', 'rented_list', 'data_broker', 'partner_transfer', 'import']);
-const MEDIUM_SOURCES = new Set<SourceKind>(['enrichment_tool', 'referral', 'manual_entry']);
+/**
+ * The user's own data: collected by the user from the person (DIRECT_SOURCES) or the user's own CRM export
+ * (`import`, no third party involved). Soft opt-in needs this provenance; its consents are the user's own.
+ */
+const FIRST_PARTY_SOURCES = new Set<SourceKind>([...DIRECT_SOURCES, 'import']);
+/**
+ * Third-party data whose risk depends on the provider's proof of consent. A consent that came with it counts only
+ * if it names the user's company and carries a proofRef (the provider's flag alone is not proof).
+ */
+const PROOF_SOURCES = new Set<SourceKind>(['purchased_list', 'rented_list', 'data_broker', 'partner_transfer']);
+/** Data that did not come from the person: a consent claimed on it needs a proofRef. */
+const PROOF_REF_SOURCES = new Set<SourceKind>(['enrichment_tool', 'referral', 'manual_entry', 'scraped']);
+const MEDIUM_SOURCES = new Set<SourceKind>(['enrichment_tool', 'referral', 'manual_entry', 'import']);
+/** Consent methods that are a positive act of the person (a renewal restarts retention). */
+const POSITIVE_ACT = new Set<ConsentMethod>(['unticked_checkbox', 'double_opt_in', 'signed_form', 'oral_recorded']);
 
 const INVALID_METHOD: Partial<Record<ConsentMethod, Reason>> = {
   pre_ticked_checkbox: REASONS.consentPreTicked,
@@ -45,6 +59,10 @@ const AUDIENCE_REASON: Record<AudienceSignal, Reason> = {
 };
 
 const COUNTRY_NAMES: Record<string, string> = {
+  'LA RÉUNION': 'RE', 'RÉUNION': 'RE', REUNION: 'RE', 'LA REUNION': 'RE', GUADELOUPE: 'GP', MARTINIQUE: 'MQ',
+  GUYANE: 'GF', 'FRENCH GUIANA': 'GF', 'GUYANE FRANÇAISE': 'GF', MAYOTTE: 'YT', 'SAINT-PIERRE-ET-MIQUELON': 'PM',
+  'SAINT PIERRE AND MIQUELON': 'PM', 'SAINT-BARTHÉLEMY': 'BL', 'SAINT-BARTHELEMY': 'BL', 'SAINT BARTHELEMY': 'BL',
+  'SAINT-MARTIN': 'MF', 'SAINT MARTIN': 'MF',
   FRANCE: 'FR', UK: 'GB', 'UNITED KINGDOM': 'GB', 'GREAT BRITAIN': 'GB', ENGLAND: 'GB', 'ROYAUME-UNI': 'GB',
   GERMANY: 'DE', DEUTSCHLAND: 'DE', ALLEMAGNE: 'DE', BELGIUM: 'BE', BELGIQUE: 'BE', 'BELGIË': 'BE', BELGIE: 'BE',
   SPAIN: 'ES', 'ESPAÑA': 'ES', ESPANA: 'ES', ESPAGNE: 'ES', ITALY: 'IT', ITALIA: 'IT', ITALIE: 'IT',
@@ -68,6 +86,10 @@ interface CompiledSettings {
   roles: string[];
   relevance: Map<string, boolean>;
   retention: PortalSettings['retention'];
+  /** Normalised names of the user's company (empty: no third-party consent can be matched to the user). */
+  controllers: ReadonlySet<string>;
+  /** Predicate bits of the portal's own sector. */
+  sectorBits: number;
 }
 const compiledSettings = new WeakMap<PortalSettings, CompiledSettings>();
 /** Settings come from storage and forms: missing parts fall back to the defaults rather than failing a verdict. */
@@ -79,9 +101,13 @@ function compileSettings(settings: PortalSettings): CompiledSettings {
     const r: Partial<PortalSettings['retention']> = settings.retention ?? {};
     const years = (v: unknown, d: number) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : d);
     const fallback = DEFAULT_SETTINGS.retention;
+    const names = Array.isArray(settings.controllerNames) ? settings.controllerNames : [];
+    const controllers = new Set(names.filter((n): n is string => typeof n === 'string').map(controllerKey).filter((n) => n !== ''));
     c = {
       roles,
       relevance: new Map(),
+      controllers,
+      sectorBits: typeof settings.sector === 'string' && settings.sector !== '' ? sectorBits(settings.sector) : 0,
       retention: {
         prospectYears: years(r.prospectYears, fallback.prospectYears),
         customerYears: years(r.customerYears, fallback.customerYears),
@@ -111,24 +137,88 @@ function titleMatchesRoles(cs: CompiledSettings, jobTitle: string): boolean {
   });
 }
 
+/** A listed sector by its id or one of its labels, normalised. */
+const LISTED_SECTOR_BITS = new Map<string, number>();
+for (const sector of SECTORS) {
+  const bits = sector.ban === null ? 0 : PREDICATE_BIT[sector.ban];
+  for (const key of [sector.id, sector.en, sector.fr]) LISTED_SECTOR_BITS.set(normaliseText(key), bits);
+}
+const BAN_BITS = PREDICATE_BIT.sector_energy | PREDICATE_BIT.sector_home_adaptation;
+
 const sectorMemo = new Map<string, number>();
-/** Predicate bits of the French ban sectors a free-text sector falls under (0 when none). */
+/**
+ * Predicate bits of a sector: a listed sector (id or label) decides alone; free text is matched by keywords,
+ * sure ones setting a ban, vague ones `sector_possible_ban` (a warning, not a ban).
+ */
 function sectorBits(sector: string): number {
   let bits = sectorMemo.get(sector);
   if (bits === undefined) {
     const t = normaliseText(sector);
-    bits = 0;
-    for (const s of BANNED_SECTORS_L223_8) if (s.keywords.some((k) => t.includes(k))) bits |= PREDICATE_BIT[s.predicate];
+    bits = LISTED_SECTOR_BITS.get(t);
+    if (bits === undefined) {
+      bits = 0;
+      for (const s of BANNED_SECTORS_L223_8) if (s.keywords.some((k) => t.includes(k))) bits |= PREDICATE_BIT[s.predicate];
+      if (bits === 0 && POSSIBLE_BAN_KEYWORDS.some((k) => t.includes(k))
+        && !NOT_A_BAN_PHRASES.some((k) => t.includes(k))) bits = PREDICATE_BIT.sector_possible_ban;
+    }
     if (sectorMemo.size >= MEMO_LIMIT) sectorMemo.clear();
     sectorMemo.set(sector, bits);
   }
   return bits;
 }
 
-/** Whether a free-text sector falls under one of the French canvassing bans (L.223-1, L.223-8). */
+/** Whether a sector (listed id or label, or free text) falls under one of the French canvassing bans (L.223-8). */
 export function isBannedSector(sector: string): boolean {
-  return sectorBits(sector) !== 0;
+  return (sectorBits(sector) & BAN_BITS) !== 0;
 }
+
+/** Whether a free-text sector might fall under a ban without the engine being able to tell (a warning). */
+export function mightBeBannedSector(sector: string): boolean {
+  return (sectorBits(sector) & PREDICATE_BIT.sector_possible_ban) !== 0;
+}
+
+const LEGAL_FORMS = new Set([
+  'sa', 'sas', 'sasu', 'sarl', 'eurl', 'sci', 'snc', 'scop', 'selarl', 'ltd', 'limited', 'llp', 'plc', 'llc', 'inc',
+  'corp', 'corporation', 'co', 'company', 'gmbh', 'ag', 'kg', 'ug', 'srl', 'spa', 'sl', 'slu', 'bv', 'nv', 'sprl',
+  'srls', 'group', 'groupe',
+]);
+const controllerMemo = new Map<string, string>();
+/** A company name compared without case, accents, punctuation or legal form ("ACME S.A.S." = "Acme"). */
+export function controllerKey(name: string): string {
+  let key = controllerMemo.get(name);
+  if (key === undefined) {
+    key = normaliseText(name.replace(/\./g, '')).trim().split(' ').filter((w) => w !== '' && !LEGAL_FORMS.has(w)).join(' ');
+    if (controllerMemo.size >= MEMO_LIMIT) controllerMemo.clear();
+    controllerMemo.set(name, key);
+  }
+  return key;
+}
+
+/** Whether a consent's named controllers (and partners) include the user; `null` when it names none. */
+function namesUser(c: ConsentRecord, controllers: ReadonlySet<string>): boolean | null {
+  const a = c.controllers, b = c.partners;
+  const any = (a != null && a.length > 0) || (b != null && b.length > 0);
+  if (!any) return null;
+  if (controllers.size === 0) return false;
+  if (a != null) for (const n of a) if (typeof n === 'string' && controllers.has(controllerKey(n))) return true;
+  if (b != null) for (const n of b) if (typeof n === 'string' && controllers.has(controllerKey(n))) return true;
+  return false;
+}
+
+const scrapingMemo = new Map<string, boolean>();
+/** Whether a source detail names a tool that reads contact data off profiles. */
+function namesScrapingTool(detail: string): boolean {
+  let hit = scrapingMemo.get(detail);
+  if (hit === undefined) {
+    const t = normaliseText(detail);
+    hit = SCRAPING_TOOL_KEYWORDS.some((k) => t.includes(k));
+    if (scrapingMemo.size >= MEMO_LIMIT) scrapingMemo.clear();
+    scrapingMemo.set(detail, hit);
+  }
+  return hit;
+}
+
+const NO_WARNINGS: string[] = Object.freeze([]) as unknown as string[];
 
 // ---- scratch space for the consent pass (the evaluator is synchronous, so reuse is safe) ----
 const lastWithdrawal = new Float64Array(CHANNELS.length);
@@ -153,12 +243,21 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const cs = compileSettings(settings);
   const reasons: Reason[] = [];
+  const hasPhone = facts.phone != null && facts.phone.trim() !== '';
 
   // 1. Jurisdiction and pack.
   let jurisdiction = normaliseCountry(facts.country);
+  let phone: Verdict['phone'];
   if (jurisdiction === null) {
-    jurisdiction = normaliseCountry(settings.defaultJurisdiction) ?? 'FR';
-    reasons.push(REASONS.jurisdictionDefault);
+    const fallback = normaliseCountry(settings.defaultJurisdiction) ?? 'FR';
+    // A number of a territory with its own local time (French overseas) places a record that has no country.
+    if (hasPhone) phone = normalisePhone(facts.phone as string, fallback.length === 2 ? fallback : 'FR');
+    const region = phone?.country;
+    if (region != null && TERRITORY_ZONES.has(region)) jurisdiction = region;
+    else {
+      jurisdiction = fallback;
+      reasons.push(REASONS.jurisdictionDefault);
+    }
   }
   const { pack, strictest } = selectPack(jurisdiction, atMs);
   if (strictest) reasons.push(REASONS.jurisdictionStrictest);
@@ -173,6 +272,15 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   else if (audience === 'unknown') f |= B.b2c | B.audience_unknown;
   else if (audience === 'b2b_nominative') f |= B.b2b_nominative;
   else f |= B.b2b_generic;
+  if (audience === 'b2b_nominative' || audience === 'b2b_generic') {
+    if (facts.soleTrader === true) f |= B.sole_trader | B.individual_subscriber;
+    else if (signal === 'flag' && facts.email != null && (pack.uses & B.individual_subscriber) !== 0) {
+      // A professional flag on a free-mail or disposable address: the person, not a company, is the subscriber.
+      const email = facts.email.trim().toLowerCase();
+      const at = email.lastIndexOf('@');
+      if (at > 0 && classifyMailDomain(email.slice(at + 1)) !== 'other') f |= B.individual_subscriber;
+    }
+  }
 
   if (facts.offerRelatedToProfession === true) f |= B.relevant;
   else if (facts.offerRelatedToProfession !== false) {
@@ -194,33 +302,45 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   if (purpose === 'commercial') f |= B.purpose_commercial;
   else if (purpose === 'charity') { f |= B.purpose_charity; reasons.push(REASONS.purposeCharity); }
   else { f |= B.purpose_political; reasons.push(REASONS.purposePolitical); }
+  f |= cs.sectorBits;
   if (facts.sector != null && facts.sector !== '') f |= sectorBits(facts.sector);
+  // A sure ban (listed sector or keyword) makes a vague match elsewhere moot.
+  if ((f & BAN_BITS) !== 0) f &= ~B.sector_possible_ban;
 
   // 4. Source.
   const source = facts.source;
   const kind: SourceKind = source?.kind ?? 'unknown';
   const proof = source?.proofOfConsentFromProvider === true;
   const collectedMs = optionalEpochMs(source?.collectedAt);
+  const detail = source?.detail;
+  const scrapingTool = kind !== 'scraped' && !DIRECT_SOURCES.has(kind) && detail != null && detail !== ''
+    && namesScrapingTool(detail);
   let risk: SourceRisk;
-  if (DIRECT_SOURCES.has(kind)) risk = 'low';
+  if (scrapingTool) risk = 'high';
+  else if (DIRECT_SOURCES.has(kind)) risk = 'low';
   else if (PROOF_SOURCES.has(kind)) risk = proof ? 'medium' : 'high';
   else if (MEDIUM_SOURCES.has(kind)) risk = 'medium';
   else risk = 'high';
-  if (kind === 'scraped') f |= B.source_scraped;
+  const scraped = kind === 'scraped' || scrapingTool;
+  if (scraped) f |= B.source_scraped;
+  const firstParty = FIRST_PARTY_SOURCES.has(kind) && !scrapingTool;
+  if (firstParty) f |= B.source_first_party;
   const unprovenThirdParty = PROOF_SOURCES.has(kind) && !proof;
   if (unprovenThirdParty) f |= B.source_unproven_third_party;
   reasons.push(risk === 'low' ? REASONS.sourceLow : risk === 'medium' ? REASONS.sourceMedium : REASONS.sourceHigh);
+  if (scrapingTool) reasons.push(REASONS.sourceScrapingTool);
   if (unprovenThirdParty) reasons.push(REASONS.sourceNoProof);
-  const art14 = !DIRECT_SOURCES.has(kind) && (source?.noticeSentAt == null || source.noticeSentAt === '');
+  if ((f & B.customer_soft_opt_in) !== 0 && !firstParty) reasons.push(REASONS.softOptInThirdParty);
+  const art14 = !FIRST_PARTY_SOURCES.has(kind) || scrapingTool
+    ? source?.noticeSentAt == null || source.noticeSentAt === '' : false;
   if (art14) {
     reasons.push(REASONS.art14Due);
     if (!Number.isNaN(collectedMs) && atMs > addMonthUtc(collectedMs)) reasons.push(REASONS.art14Overdue);
   }
+  // A consent that came with the data (given on or before its collection) is the provider's, not the user's.
+  const providerConsents = PROOF_SOURCES.has(kind) || PROOF_REF_SOURCES.has(kind) || scrapingTool;
 
-  // 5. Retention.
-  const retention = retentionOf(facts, collectedMs, atMs, cs.retention, reasons);
-
-  // 6. Objections, withdrawals and consents.
+  // 5. Objections, withdrawals and consents.
   let objAll = false;
   let objMask = 0;
   const objections = facts.objections;
@@ -238,6 +358,7 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
   let validMask = 0;
   let withdrawnMask = 0;
   let invalid: (Reason[] | undefined)[] | null = null;
+  let lastOwnConsentMs = Number.NaN;
   const consents = facts.consents;
   if (consents !== undefined && consents !== null && consents.length > 0) {
     lastWithdrawal.fill(-Infinity);
@@ -247,6 +368,10 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
       if (i === undefined) continue;
       const given = toEpochMs(c.givenAt);
       if (!(given <= atMs)) continue; // not given yet at this instant, or unreadable
+      const named = namesUser(c, cs.controllers);
+      const fromProvider = providerConsents && (Number.isNaN(collectedMs) || given <= collectedMs);
+      // The person gave or renewed this consent to the user: a contact they initiated (retention restarts).
+      if (named !== false && !fromProvider && POSITIVE_ACT.has(c.method) && !(given <= lastOwnConsentMs)) lastOwnConsentMs = given;
       const withdrawn = optionalEpochMs(c.withdrawnAt);
       let why: Reason | undefined;
       if (withdrawn <= atMs) {
@@ -255,7 +380,12 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
       }
       why = INVALID_METHOD[c.method];
       if (why === undefined && optionalEpochMs(c.expiresAt) <= atMs) why = REASONS.consentExpired;
-      if (why === undefined && unprovenThirdParty && (Number.isNaN(collectedMs) || given <= collectedMs)) why = REASONS.consentUnproven;
+      if (why === undefined && named === false) why = REASONS.consentOtherController;
+      if (why === undefined && fromProvider) {
+        const hasProofRef = c.proofRef != null && c.proofRef.trim() !== '';
+        if (PROOF_SOURCES.has(kind)) { if (named !== true || !hasProofRef) why = REASONS.consentUnproven; }
+        else if (!hasProofRef) why = REASONS.consentNoProofRef;
+      }
       if (why === undefined && atMs - given > (pack.consentMaxAgeMs[i] ?? Infinity)) why = pack.consentMaxAgeReason[i] ?? REASONS.consentExpired;
       if (why !== undefined) {
         invalid ??= [];
@@ -273,11 +403,13 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
     }
   }
 
+  // 6. Retention.
+  const retention = retentionOf(facts, collectedMs, lastOwnConsentMs, atMs, cs.retention, reasons);
+
   // 7. Phone and email presence.
-  let phone: Verdict['phone'];
   let phoneVariant = VARIANT_MISSING;
-  if (facts.phone != null && facts.phone.trim() !== '') {
-    phone = normalisePhone(facts.phone, jurisdiction.length === 2 ? jurisdiction : settings.defaultJurisdiction);
+  if (hasPhone) {
+    phone ??= normalisePhone(facts.phone as string, jurisdiction.length === 2 ? jurisdiction : settings.defaultJurisdiction);
     phoneVariant = phone.valid ? VARIANT_PLAIN : VARIANT_INVALID;
     if (!phone.valid) reasons.push(REASONS.phoneInvalid);
   }
@@ -296,15 +428,30 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
     phone: judgeChannel(pack, 5, f, atMs, phoneVariant, objAll, objMask, withdrawnMask, expired, validMask, invalid),
     postal: judgeChannel(pack, 6, f, atMs, VARIANT_PLAIN, objAll, objMask, withdrawnMask, expired, validMask, invalid),
   };
+  // 8b. Call caps (France, D.223-9): a lawful channel is held back until the cap lifts.
+  const calling = pack.calling;
+  if (calling !== null && atMs >= calling.fromMs && calling.test(f)
+    && (facts.callsLast30Days != null || (facts.lastCallRefusalAt != null && facts.lastCallRefusalAt !== ''))) {
+    applyCallLimit(calling, channels, facts, atMs);
+  }
   const anyAllowed = channels.email.allowed || channels.sms.allowed || channels.social_dm.allowed
     || channels.automated_call.allowed || channels.fax.allowed || channels.phone.allowed || channels.postal.allowed;
 
-  // 9. Status.
+  // 9. Warnings and status.
+  let warnings = NO_WARNINGS;
+  for (const w of pack.warnings) {
+    if (atMs >= w.fromMs && atMs < w.toMs && w.test(f)) {
+      if (warnings === NO_WARNINGS) warnings = [];
+      warnings.push(w.reason.rule);
+      reasons.push(w.reason);
+    }
+  }
   let status: Verdict['status'];
   if (expired) status = 'expired';
   else if (!anyAllowed) status = 'blocked';
-  else if (art14 || risk === 'high' || retention.state === 'expiring_soon' || retention.undated) status = 'at_risk';
-  else status = 'compliant';
+  else if (art14 || risk === 'high' || retention.state === 'expiring_soon' || retention.undated || warnings !== NO_WARNINGS) {
+    status = 'at_risk';
+  } else status = 'compliant';
 
   const verdict: Verdict = {
     id: facts.id,
@@ -318,10 +465,31 @@ export function evaluateContact(facts: ContactFacts, options: EvaluateOptions): 
     channels,
     source: { kind, risk, art14NoticeRequired: art14 },
     retention: { anchor: retention.anchor, expiresAt: retention.expiresAt, state: retention.state, daysLeft: retention.daysLeft },
+    warnings,
     reasons,
   };
   if (phone !== undefined) verdict.phone = phone;
   return verdict;
+}
+
+/** Replaces the allowed verdicts of the capped channels by `call_limit` ones, with the instant the cap lifts. */
+function applyCallLimit(calling: CompiledCalling, channels: Record<Channel, ChannelVerdict>, facts: ContactFacts, atMs: number): void {
+  let until = -Infinity;
+  let why: Reason | null = null;
+  const refusal = optionalEpochMs(facts.lastCallRefusalAt);
+  if (refusal <= atMs && atMs < refusal + calling.pauseMs) { until = refusal + calling.pauseMs; why = calling.refusalReason; }
+  if ((facts.callsLast30Days ?? 0) >= calling.maxAttempts) {
+    // Only a count is known, not when each call was made: wait a full 30 days (conservative, as mayCallNow does).
+    const lift = atMs + 30 * DAY_MS;
+    if (lift > until) { until = lift; why = calling.attemptsReason; }
+  }
+  if (why === null) return;
+  const untilIso = new Date(until).toISOString();
+  for (const ch of calling.channels) {
+    const v = channels[ch];
+    if (!v.allowed) continue;
+    channels[ch] = { allowed: false, blocker: 'call_limit', until: untilIso, reasons: [...v.reasons, why] };
+  }
 }
 
 function judgeChannel(
@@ -358,7 +526,8 @@ interface RetentionResult {
 }
 
 function retentionOf(
-  facts: ContactFacts, collectedMs: number, atMs: number, policy: PortalSettings['retention'], reasons: Reason[],
+  facts: ContactFacts, collectedMs: number, consentMs: number, atMs: number, policy: PortalSettings['retention'],
+  reasons: Reason[],
 ): RetentionResult {
   const today = utcDayStart(atMs);
   const { prospectYears, customerYears, warningDays } = policy;
@@ -378,6 +547,13 @@ function retentionOf(
     const e = addYearsUtc(contactMs, prospectYears);
     if (Number.isNaN(expires) || e >= expires) {
       anchor = 'last_prospect_contact'; anchorReason = REASONS.retentionContact; anchorMs = contactMs; expires = e;
+    }
+  }
+  // A consent given or renewed by the person is a contact they initiated (given after the last contact wins).
+  if (consentMs <= atMs) {
+    const e = addYearsUtc(consentMs, prospectYears);
+    if (Number.isNaN(expires) || e > expires) {
+      anchor = 'last_prospect_contact'; anchorReason = REASONS.retentionConsentRenewed; anchorMs = consentMs; expires = e;
     }
   }
   const customer = facts.customer;

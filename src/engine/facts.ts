@@ -60,6 +60,7 @@ const ConsentSchema = z.object({
   method: enumOf(CONSENT_METHODS),
   withdrawnAt: isoDate.optional(),
   expiresAt: isoDate.optional(),
+  controllers: z.preprocess((v) => (v === null ? undefined : v), z.array(z.string()).optional()),
   partners: z.preprocess((v) => (v === null ? undefined : v), z.array(z.string()).optional()),
   proofRef: text.optional(),
 });
@@ -98,6 +99,7 @@ export const ContactFactsSchema: z.ZodType<ContactFacts> = z.object({
   company: text.optional(),
   jobTitle: text.optional(),
   isProfessional: bool.optional(),
+  soleTrader: bool.optional(),
   offerRelatedToProfession: bool.optional(),
   purpose: optionalEnum(PURPOSES).optional(),
   sector: text.optional(),
@@ -214,7 +216,7 @@ function readSource(v: unknown): Read<ContactFacts['source']> {
   return { kind: kind as SourceKind, collectedAt, detail, proofOfConsentFromProvider, noticeSentAt };
 }
 
-function readPartners(v: unknown): Read<string[] | undefined> {
+function readNames(v: unknown): Read<string[] | undefined> {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) return NOT_CANONICAL;
   for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return NOT_CANONICAL;
@@ -224,7 +226,7 @@ function readPartners(v: unknown): Read<string[] | undefined> {
 function readConsent(c: unknown): Read<ConsentRecord> {
   if (!isPlainRecord(c)) return NOT_CANONICAL;
   let channel: unknown, rawGivenAt: unknown, method: unknown, rawWithdrawnAt: unknown, rawExpiresAt: unknown;
-  let rawPartners: unknown, rawProofRef: unknown;
+  let rawControllers: unknown, rawPartners: unknown, rawProofRef: unknown;
   let keys = 0;
   for (const key in c) {
     keys++;
@@ -234,6 +236,7 @@ function readConsent(c: unknown): Read<ConsentRecord> {
       case 'method': method = c[key]; break;
       case 'withdrawnAt': rawWithdrawnAt = c[key]; break;
       case 'expiresAt': rawExpiresAt = c[key]; break;
+      case 'controllers': rawControllers = c[key]; break;
       case 'partners': rawPartners = c[key]; break;
       case 'proofRef': rawProofRef = c[key]; break;
       default: break;
@@ -246,11 +249,14 @@ function readConsent(c: unknown): Read<ConsentRecord> {
   const givenAt = readRequiredDate(rawGivenAt);
   const withdrawnAt = readDate(rawWithdrawnAt);
   const expiresAt = readDate(rawExpiresAt);
-  const partners = readPartners(rawPartners);
+  const controllers = readNames(rawControllers);
+  const partners = readNames(rawPartners);
   const proofRef = readText(rawProofRef);
   if (givenAt === NOT_CANONICAL || withdrawnAt === NOT_CANONICAL || expiresAt === NOT_CANONICAL
-    || partners === NOT_CANONICAL || proofRef === NOT_CANONICAL) return NOT_CANONICAL;
-  return { channel: channel as Channel, givenAt, method: method as ConsentMethod, withdrawnAt, expiresAt, partners, proofRef };
+    || controllers === NOT_CANONICAL || partners === NOT_CANONICAL || proofRef === NOT_CANONICAL) return NOT_CANONICAL;
+  return {
+    channel: channel as Channel, givenAt, method: method as ConsentMethod, withdrawnAt, expiresAt, controllers, partners, proofRef,
+  };
 }
 
 function readConsents(v: unknown): Read<ConsentRecord[] | undefined> {
@@ -334,7 +340,8 @@ function readCount(v: unknown): Read<number | null | undefined> {
 export function readCanonicalFacts(input: unknown): ContactFacts | null {
   if (!isPlainRecord(input)) return null;
   let rawId: unknown, rawEmail: unknown, rawPhone: unknown, rawCountry: unknown, rawTimeZone: unknown, rawCompany: unknown;
-  let rawJobTitle: unknown, rawIsProfessional: unknown, rawOfferRelated: unknown, rawPurpose: unknown, rawSector: unknown;
+  let rawJobTitle: unknown, rawIsProfessional: unknown, rawSoleTrader: unknown, rawOfferRelated: unknown, rawPurpose: unknown;
+  let rawSector: unknown;
   let rawSource: unknown, rawConsents: unknown, rawObjections: unknown, rawCustomer: unknown, rawLastProspectContactAt: unknown;
   let rawLastEmailOpenAt: unknown, rawCalls: unknown, rawLastCallRefusalAt: unknown;
   let keys = 0;
@@ -349,6 +356,7 @@ export function readCanonicalFacts(input: unknown): ContactFacts | null {
       case 'company': rawCompany = input[key]; break;
       case 'jobTitle': rawJobTitle = input[key]; break;
       case 'isProfessional': rawIsProfessional = input[key]; break;
+      case 'soleTrader': rawSoleTrader = input[key]; break;
       case 'offerRelatedToProfession': rawOfferRelated = input[key]; break;
       case 'purpose': rawPurpose = input[key]; break;
       case 'sector': rawSector = input[key]; break;
@@ -375,11 +383,12 @@ export function readCanonicalFacts(input: unknown): ContactFacts | null {
   const company = readText(rawCompany);
   const jobTitle = readText(rawJobTitle);
   const isProfessional = readBool(rawIsProfessional);
+  const soleTrader = readBool(rawSoleTrader);
   const offerRelatedToProfession = readBool(rawOfferRelated);
   const purpose = readPurpose(rawPurpose);
   const sector = readText(rawSector);
   if (email === NOT_CANONICAL || phone === NOT_CANONICAL || country === NOT_CANONICAL || timeZone === NOT_CANONICAL
-    || company === NOT_CANONICAL || jobTitle === NOT_CANONICAL || isProfessional === NOT_CANONICAL
+    || company === NOT_CANONICAL || jobTitle === NOT_CANONICAL || isProfessional === NOT_CANONICAL || soleTrader === NOT_CANONICAL
     || offerRelatedToProfession === NOT_CANONICAL || purpose === NOT_CANONICAL || sector === NOT_CANONICAL) return null;
   const source = readSource(rawSource);
   const consents = readConsents(rawConsents);
@@ -393,7 +402,7 @@ export function readCanonicalFacts(input: unknown): ContactFacts | null {
     || lastProspectContactAt === NOT_CANONICAL || lastEmailOpenAt === NOT_CANONICAL || callsLast30Days === NOT_CANONICAL
     || lastCallRefusalAt === NOT_CANONICAL) return null;
   return {
-    id, email, phone, country, timeZone, company, jobTitle, isProfessional, offerRelatedToProfession, purpose,
+    id, email, phone, country, timeZone, company, jobTitle, isProfessional, soleTrader, offerRelatedToProfession, purpose,
     sector, source, consents, objections, customer, lastProspectContactAt, lastEmailOpenAt, callsLast30Days,
     lastCallRefusalAt,
   };
@@ -416,7 +425,8 @@ function canonical(f: ContactFacts): ContactFacts {
   const s = f.source, c = f.customer;
   return {
     id: f.id, email: f.email, phone: f.phone, country: f.country, timeZone: f.timeZone, company: f.company,
-    jobTitle: f.jobTitle, isProfessional: f.isProfessional, offerRelatedToProfession: f.offerRelatedToProfession,
+    jobTitle: f.jobTitle, isProfessional: f.isProfessional, soleTrader: f.soleTrader,
+    offerRelatedToProfession: f.offerRelatedToProfession,
     purpose: f.purpose, sector: f.sector,
     source: s == null ? s : {
       kind: s.kind, collectedAt: s.collectedAt, detail: s.detail, proofOfConsentFromProvider: s.proofOfConsentFromProvider,
@@ -424,7 +434,7 @@ function canonical(f: ContactFacts): ContactFacts {
     },
     consents: f.consents?.map((x) => ({
       channel: x.channel, givenAt: x.givenAt, method: x.method, withdrawnAt: x.withdrawnAt, expiresAt: x.expiresAt,
-      partners: x.partners, proofRef: x.proofRef,
+      controllers: x.controllers, partners: x.partners, proofRef: x.proofRef,
     })),
     objections: f.objections?.map((x) => ({ channel: x.channel, at: x.at })),
     customer: c == null ? c : {

@@ -1,6 +1,6 @@
 // Rule packs compiled once at load: conditions to mask tests, validity dates to instants, and every
 // static channel verdict built ahead so the evaluator mostly hands out shared, frozen objects.
-import { compileCondition, type CompiledCondition } from './conditions.ts';
+import { compileCondition, conditionBits, type CompiledCondition } from './conditions.ts';
 import { localDayStartMs, DAY_MS } from './dates.ts';
 import { REASONS } from './rules/common.ts';
 import { RULE_PACKS } from './rules/index.ts';
@@ -65,13 +65,35 @@ export interface CompiledProhibition {
   verdict: ChannelVerdict;
 }
 
+export interface CompiledWarning {
+  test: CompiledCondition;
+  fromMs: number;
+  toMs: number;
+  reason: Reason;
+}
+
+/** Call caps of a pack, ready for the evaluator (D.223-9). */
+export interface CompiledCalling {
+  fromMs: number;
+  test: CompiledCondition;
+  channels: readonly Channel[];
+  maxAttempts: number;
+  pauseMs: number;
+  attemptsReason: Reason;
+  refusalReason: Reason;
+}
+
 export interface CompiledPack {
   pack: RulePack;
+  /** Bits of every predicate the pack's conditions read: a costly fact no condition reads is not computed. */
+  uses: number;
   fromMs: number;
   toMs: number;
   /** Indexed by CHANNEL_INDEX. */
   rules: CompiledRule[][];
   prohibitions: CompiledProhibition[];
+  warnings: CompiledWarning[];
+  calling: CompiledCalling | null;
   /** Max consent age per channel in ms (Infinity = no limit), and its reason. */
   consentMaxAgeMs: number[];
   consentMaxAgeReason: (Reason | null)[];
@@ -119,7 +141,24 @@ export function compilePack(pack: RulePack): CompiledPack {
     return limit === undefined ? null : toReason(limit.reason);
   });
   const fallback = CHANNELS.map((channel) => variants(channel, { allowed: false, blocker: 'needs_consent' }, [NO_RULE]));
-  return { pack, fromMs, toMs, rules, prohibitions, consentMaxAgeMs, consentMaxAgeReason, fallback };
+  const warnings = (pack.warnings ?? []).map((w): CompiledWarning => {
+    const [wFrom, wTo] = bounds(w, pack.timeZone);
+    return { test: compileCondition(w.when), fromMs: wFrom, toMs: wTo, reason: toReason(w) };
+  });
+  const c = pack.calling;
+  const calling: CompiledCalling | null = c === null ? null : {
+    fromMs: bounds({ validFrom: c.validFrom, validTo: null }, pack.timeZone)[0],
+    test: compileCondition(c.limitWhen),
+    channels: c.limitChannels,
+    maxAttempts: c.maxAttemptsPer30Days,
+    pauseMs: c.pauseAfterRefusalDays * DAY_MS,
+    attemptsReason: toReason(c.attemptsReason),
+    refusalReason: toReason(c.refusalReason),
+  };
+  const conditions = [...CHANNELS.flatMap((ch) => pack.channels[ch].map((r) => r.when)), ...pack.prohibitions.map((p) => p.when),
+    ...(pack.warnings ?? []).map((w) => w.when), ...(c === null ? [] : [c.limitWhen])];
+  const uses = conditions.reduce((m, when) => m | conditionBits(when), 0);
+  return { pack, uses, fromMs, toMs, rules, prohibitions, warnings, calling, consentMaxAgeMs, consentMaxAgeReason, fallback };
 }
 
 const COMPILED = RULE_PACKS.map(compilePack);
@@ -132,8 +171,13 @@ for (const c of COMPILED) {
   }
 }
 
-/** Every jurisdiction that has its own pack (not the `*` default). */
-export const SUPPORTED_JURISDICTIONS: readonly string[] = [...BY_JURISDICTION.keys()].filter((j) => j !== '*');
+/** Territories with their own local time (e.g. French overseas regions), from every pack. */
+export const TERRITORY_ZONES: ReadonlyMap<string, string> = new Map(
+  RULE_PACKS.flatMap((p) => Object.entries(p.territories ?? {})),
+);
+
+/** Every country that has its own pack (not the `*` default, not the territories judged with a country). */
+export const SUPPORTED_JURISDICTIONS: readonly string[] = [...BY_JURISDICTION.keys()].filter((j) => j !== '*' && !TERRITORY_ZONES.has(j));
 
 function pick(list: CompiledPack[] | undefined, atMs: number): CompiledPack | null {
   if (list === undefined) return null;

@@ -11,7 +11,8 @@ export type Audience = (typeof AUDIENCES)[number];
 export const BASES = ['consent', 'legitimate_interest', 'soft_opt_in', 'contract', 'not_personal_data'] as const;
 export type Basis = (typeof BASES)[number];
 
-export const BLOCKERS = ['needs_consent', 'invalid_consent', 'objected', 'retention_expired', 'forbidden'] as const;
+/** `call_limit`: a temporary block (French call caps, D.223-9); the channel verdict says `until` when it lifts. */
+export const BLOCKERS = ['needs_consent', 'invalid_consent', 'objected', 'retention_expired', 'forbidden', 'call_limit'] as const;
 export type Blocker = (typeof BLOCKERS)[number];
 
 export const STATUSES = ['compliant', 'at_risk', 'blocked', 'expired'] as const;
@@ -46,6 +47,11 @@ export interface ConsentRecord {
   method: ConsentMethod;
   withdrawnAt?: IsoDate | null;
   expiresAt?: IsoDate | null;
+  /**
+   * The controllers (companies) the consent names, as shown at collection. A consent is valid only for the
+   * controllers it names: when the list is set, the user's company must be on it. `partners` is read the same way.
+   */
+  controllers?: string[];
   partners?: string[];
   /** Where the proof lives (form version, recording id, double opt-in token...). */
   proofRef?: string | null;
@@ -59,7 +65,9 @@ export interface ObjectionRecord {
 export interface ContactSource {
   kind: SourceKind;
   collectedAt?: IsoDate | null;
+  /** Free text: the list, provider or tool (a scraping tool named here sets the scraped condition). */
   detail?: string | null;
+  /** The provider's claim that it holds consents: never enough alone (a consent needs a proofRef and our name). */
   proofOfConsentFromProvider?: boolean | null;
   /** Set once the Art. 14 first-contact notice (naming the source) has been sent. */
   noticeSentAt?: IsoDate | null;
@@ -83,9 +91,14 @@ export interface ContactFacts {
   company?: string | null;
   jobTitle?: string | null;
   isProfessional?: boolean | null;
+  /** A sole trader or a partnership that is not a legal person (UK: an individual subscriber under PECR). */
+  soleTrader?: boolean | null;
   offerRelatedToProfession?: boolean | null;
   purpose?: Purpose | null;
-  /** A sector under the French canvassing ban (L.223-8): energy renovation, renewables, home adaptation. */
+  /**
+   * The sector of the offer made to this contact: an id of the closed list (`SECTORS`, rules/sectors.ts) or free
+   * text, matched by keywords as a fallback. Overrides nothing: the portal's `settings.sector` is judged too.
+   */
   sector?: string | null;
   source?: ContactSource | null;
   consents?: ConsentRecord[];
@@ -114,6 +127,13 @@ export interface PortalSettings {
   /** Job keywords the offer targets; a B2B contact whose title matches one is relevant. */
   targetRoles: string[];
   retention: RetentionSettings;
+  /**
+   * The user's own company names (settings' controller name, `audit --controller`). A consent that names
+   * controllers is valid only if one of these is among them; third-party consents must name one of them.
+   */
+  controllerNames?: readonly string[];
+  /** What the portal sells, from the closed sector list (rules/sectors.ts); null = not said. */
+  sector?: string | null;
 }
 
 export const DEFAULT_SETTINGS: PortalSettings = {
@@ -136,6 +156,8 @@ export interface ChannelVerdict {
   allowed: boolean;
   basis?: Basis;
   blocker?: Blocker;
+  /** With blocker `call_limit`: the instant (ISO) from which the channel may be used again. */
+  until?: string;
   reasons: Reason[];
 }
 
@@ -153,6 +175,8 @@ export interface Verdict {
   channels: Record<Channel, ChannelVerdict>;
   source: { kind: SourceKind; risk: SourceRisk; art14NoticeRequired: boolean };
   retention: { anchor: RetentionAnchor; expiresAt: string; state: RetentionState; daysLeft: number };
+  /** Rule ids of the record-level warnings that make it `at_risk` whatever the channels say (empty when none). */
+  warnings: string[];
   /** Present when the record has a phone number. `country`/`type` come from libphonenumber (null if unknown). */
   phone?: { e164: string | null; valid: boolean; input: string; country?: string | null; type?: string | null };
   reasons: Reason[];

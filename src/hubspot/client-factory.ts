@@ -10,6 +10,7 @@ import type { InstallationStore, InstallationTokens } from '../storage/installat
 import { AppError } from '../server/errors.ts';
 import { OAuthTokenError, requestToken, type OAuthEndpointOptions } from '../oauth/token-endpoint.ts';
 import { log } from '../log.ts';
+import { recordHubSpotAnswer } from '../metrics/metrics.ts';
 
 export class InstallationGoneError extends AppError {
   readonly portalId: number;
@@ -56,6 +57,7 @@ export class HubSpotClients {
   readonly #inflight = new Map<number, Promise<string>>();
   readonly #clients = new Map<number, { token: string; client: Client }>();
   readonly #goneListeners: ((portalId: number) => void)[] = [];
+  readonly #responseListeners: ((portalId: number, status: number, headers: Record<string, string>) => void)[] = [];
   #refreshCalls = 0;
 
   constructor(options: HubSpotClientsOptions) {
@@ -83,6 +85,12 @@ export class HubSpotClients {
     this.#goneListeners.push(listener);
   }
 
+  /** Called with every answer a portal's SDK client receives (status and headers: the rate limiter reads them). */
+  onResponse(listener: (portalId: number, status: number, headers: Record<string, string>) => void): () => void {
+    this.#responseListeners.push(listener);
+    return () => { const i = this.#responseListeners.indexOf(listener); if (i >= 0) this.#responseListeners.splice(i, 1); };
+  }
+
   async isActive(portalId: number): Promise<boolean> {
     return this.#o.installations.isActive(portalId);
   }
@@ -97,6 +105,17 @@ export class HubSpotClients {
       basePath: this.#o.hubspotApiBaseUrl,
       numberOfApiCallRetries: this.#o.clientConfig?.numberOfApiCallRetries ?? 0,
       ...(this.#o.clientConfig?.defaultHeaders ? { defaultHeaders: this.#o.clientConfig.defaultHeaders } : {}),
+      middleware: [{
+        pre: (ctx: unknown) => ctx,
+        post: (ctx: unknown) => {
+          const r = ctx as { httpStatusCode?: number; headers?: Record<string, string> };
+          recordHubSpotAnswer(portalId, r.httpStatusCode ?? 0, r.headers);
+          for (const listener of this.#responseListeners) {
+            try { listener(portalId, r.httpStatusCode ?? 0, r.headers ?? {}); } catch { /* a listener never breaks a call */ }
+          }
+          return ctx;
+        },
+      }],
     });
     this.#clients.set(portalId, { token, client });
     return client;

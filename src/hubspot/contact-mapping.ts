@@ -55,7 +55,9 @@ const COUNTRY_NAMES: Record<string, string> = {
   pologne: 'PL', polska: 'PL', sweden: 'SE', 'suède': 'SE', denmark: 'DK', danemark: 'DK', finland: 'FI',
   finlande: 'FI', norway: 'NO', 'norvège': 'NO', greece: 'GR', 'grèce': 'GR', 'czech republic': 'CZ', czechia: 'CZ',
   'united states': 'US', usa: 'US', 'états-unis': 'US', canada: 'CA', monaco: 'MC', 'réunion': 'RE', martinique: 'MQ',
-  guadeloupe: 'GP',
+  guadeloupe: 'GP', 'la réunion': 'RE', reunion: 'RE', 'la reunion': 'RE', guyane: 'GF', 'guyane française': 'GF',
+  'french guiana': 'GF', mayotte: 'YT', 'saint-pierre-et-miquelon': 'PM', 'saint pierre and miquelon': 'PM',
+  'saint-barthélemy': 'BL', 'saint-barthelemy': 'BL', 'saint barthélemy': 'BL', 'saint-martin': 'MF', 'saint martin': 'MF',
 };
 
 /** ISO 3166-1 alpha-2 from HubSpot's free-text country ("France", "fr", "Allemagne"); null when unknown. */
@@ -100,6 +102,7 @@ export function contactFactsFromHubSpot(record: { id: string; properties: HubSpo
     company: str(p.company),
     jobTitle: str(p.jobtitle),
     isProfessional: bool(p[P.isProfessional]),
+    soleTrader: bool(p[P.soleTrader]),
     offerRelatedToProfession: bool(p[P.offerRelated]),
     purpose: purpose && (PURPOSES as readonly string[]).includes(purpose) ? (purpose as Purpose) : null,
     sector: str(p[P.sector]),
@@ -128,6 +131,7 @@ const BLOCKER_TEXT: Record<string, string> = {
   objected: 'the person objected',
   retention_expired: 'retention period expired',
   forbidden: 'prospecting forbidden',
+  call_limit: 'call limit reached',
 };
 
 const SOURCE_TEXT_FR: Partial<Record<SourceKind, string>> = {
@@ -139,13 +143,15 @@ const SOURCE_TEXT_FR: Partial<Record<SourceKind, string>> = {
 };
 
 /** The Art. 14 notice (data not obtained from the person): where the data came from and how to object. */
-export function firstContactNotice(verdict: Verdict, sourceDetail: string | null): string {
+export function firstContactNotice(verdict: Verdict, sourceDetail: string | null, preferenceUrl: string | null = null): string {
   if (!verdict.source.art14NoticeRequired) return '';
   const src = SOURCE_TEXT_FR[verdict.source.kind] ?? 'une source tierce';
   const detail = sourceDetail ? ` (${sourceDetail})` : '';
   return `Vos coordonnées nous ont été transmises par ${src}${detail}. Nous les utilisons pour vous présenter nos offres, `
     + `sur la base de notre intérêt légitime, et les conservons au plus trois ans après notre dernier échange. Vous pouvez `
-    + `vous y opposer à tout moment, sans frais, en répondant à ce message ou via le lien de désinscription.`;
+    + (preferenceUrl
+      ? `vous y opposer à tout moment, sans frais, en répondant à ce message ou sur votre page de préférences\u00a0: ${preferenceUrl}`
+      : `vous y opposer à tout moment, sans frais, en répondant à ce message.`);
 }
 
 export interface VerdictWriteContext {
@@ -155,6 +161,12 @@ export interface VerdictWriteContext {
   noticeSent: boolean;
   /** The account's hs_legal_basis option for a basis (read from the properties API); defaults to HubSpot's labels. */
   legalBasisOption?: (basis: Basis) => string | null;
+  /**
+   * The contact's preference link (src/preferences/link-property.ts): written to pg_preference_url and quoted in
+   * the Art. 14 notice. Null blanks the properties (no address, or the portal turned the centre off); undefined
+   * leaves them alone (callers that issue no links).
+   */
+  preferenceLink?: { url: string; expiresAt: string } | null;
 }
 
 /** Every property the verdict determines, as HubSpot strings. */
@@ -179,7 +191,11 @@ export function propertiesFromVerdict(verdict: Verdict, ctx: VerdictWriteContext
   out[P.sequenceBlockReason] = email.allowed ? '' : (email.blocker ? BLOCKER_TEXT[email.blocker] ?? email.blocker : 'email not allowed');
   const noticeDue = verdict.source.art14NoticeRequired && !ctx.noticeSent;
   out[P.noticeDue] = noticeDue ? 'true' : 'false';
-  out[P.firstContactNotice] = firstContactNotice(verdict, ctx.sourceDetail);
+  out[P.firstContactNotice] = firstContactNotice(verdict, ctx.sourceDetail, ctx.preferenceLink?.url ?? null);
+  if (ctx.preferenceLink !== undefined) {
+    out[P.preferenceUrl] = ctx.preferenceLink?.url ?? '';
+    out[P.preferenceUrlExpiresAt] = ctx.preferenceLink?.expiresAt ?? '';
+  }
   out[P.rulesVersion] = verdict.rulesVersion;
   out[P.evaluatedAt] = new Date(verdict.evaluatedAt).toISOString();
   if (email.allowed && email.basis) {
@@ -189,7 +205,7 @@ export function propertiesFromVerdict(verdict: Verdict, ctx: VerdictWriteContext
   return out;
 }
 
-const DATE_PROPS = new Set<string>([P.retentionExpiresAt]);
+const DATE_PROPS = new Set<string>([P.retentionExpiresAt, P.preferenceUrlExpiresAt]);
 const DATETIME_PROPS = new Set<string>([P.evaluatedAt]);
 const MANAGED_LEGAL_BASES = new Set(Object.values(HS_LEGAL_BASIS_FOR).map((v) => v.toLowerCase().replace(/[\u2010-\u2015-]/g, '-')));
 

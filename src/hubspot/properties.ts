@@ -55,6 +55,8 @@ export const PROPERTY_NAMES = {
   firstContactNotice: 'pg_first_contact_notice',
   rulesVersion: 'pg_rules_version',
   evaluatedAt: 'pg_evaluated_at',
+  preferenceUrl: 'pg_preference_url',
+  preferenceUrlExpiresAt: 'pg_preference_url_expires_at',
   sourceKind: 'pg_source_kind',
   sourceDetail: 'pg_source_detail',
   collectedAt: 'pg_collected_at',
@@ -64,6 +66,7 @@ export const PROPERTY_NAMES = {
   purpose: 'pg_purpose',
   sector: 'pg_sector',
   contractActive: 'pg_contract_active',
+  soleTrader: 'pg_sole_trader',
 } as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[keyof typeof PROPERTY_NAMES];
@@ -85,7 +88,7 @@ const LABELS: Record<string, string> = {
   consent: 'Consent', legitimate_interest: 'Legitimate interest', soft_opt_in: 'Soft opt-in (existing customer)',
   contract: 'Contract', not_personal_data: 'Not personal data', needs_consent: 'Blocked: consent needed',
   invalid_consent: 'Blocked: consent not valid', objected: 'Blocked: objection', retention_expired: 'Blocked: retention expired',
-  forbidden: 'Blocked: forbidden', low: 'Low', medium: 'Medium', high: 'High',
+  forbidden: 'Blocked: forbidden', call_limit: 'Blocked for now: call limit', low: 'Low', medium: 'Medium', high: 'High',
   collected: 'Collection date', last_prospect_contact: 'Last contact initiated by the prospect', relationship_end: 'End of customer relationship',
   active: 'Active', expiring_soon: 'Expiring soon', true: 'Yes', false: 'No',
   commercial: 'Commercial', charity: 'Charity', political: 'Political',
@@ -149,6 +152,10 @@ const SPECS: Spec[] = [
     description: 'Version des règles juridiques appliquées lors de la dernière évaluation.' },
   { name: PROPERTY_NAMES.evaluatedAt, label: 'Evaluated at', type: 'datetime', fieldType: 'date', role: 'output',
     description: 'Date et heure de la dernière évaluation du contact.' },
+  { name: PROPERTY_NAMES.preferenceUrl, label: 'Preference centre link', type: 'string', fieldType: 'text', role: 'output',
+    description: 'Lien personnel, signé et à durée limitée, vers le centre de préférences du contact (opposition, consentement, droits). À insérer dans les e-mails et modèles de séquence avec le jeton {{ contact.pg_preference_url }} ; renouvelé automatiquement avant son expiration.' },
+  { name: PROPERTY_NAMES.preferenceUrlExpiresAt, label: 'Preference link expiry date', type: 'date', fieldType: 'date', role: 'output',
+    description: 'Date d\u2019expiration du lien du centre de préférences ; l\u2019application en émet un nouveau au moins 60 jours avant.' },
   { name: PROPERTY_NAMES.sourceKind, label: 'Data source', type: 'enumeration', fieldType: 'select', role: 'input',
     description: 'Origine des données du contact (formulaire, salon, liste achetée ou louée, courtier...).',
     options: enumOptions(SOURCE_KINDS) },
@@ -166,9 +173,12 @@ const SPECS: Spec[] = [
   { name: PROPERTY_NAMES.purpose, label: 'Purpose of the outreach', type: 'enumeration', fieldType: 'select', role: 'input',
     description: 'Finalité de la sollicitation : commerciale, caritative ou politique.', options: enumOptions(PURPOSES) },
   { name: PROPERTY_NAMES.sector, label: 'Regulated sector', type: 'string', fieldType: 'text', role: 'input',
-    description: 'Secteur de l\u2019offre lorsqu\u2019il est soumis à une interdiction de démarchage (rénovation énergétique, etc.).' },
+    description: 'Secteur de l\u2019offre faite à ce contact : un identifiant de la liste des réglages (heat_pumps, stairlifts...) ou un texte libre, lu par mots-clés (interdictions de démarchage L.223-8).' },
   { name: PROPERTY_NAMES.contractActive, label: 'Contract in force', type: 'bool', fieldType: 'booleancheckbox', role: 'input',
     description: 'Oui lorsqu\u2019un contrat est en cours avec ce contact.', options: BOOL_OPTIONS },
+  { name: PROPERTY_NAMES.soleTrader, label: 'Sole trader or partnership', type: 'enumeration', fieldType: 'radio', role: 'input',
+    description: 'Entrepreneur individuel ou société de personnes sans personnalité morale (au Royaume-Uni, un abonné individuel : consentement requis pour l\u2019email et le SMS).',
+    options: BOOL_OPTIONS },
 ];
 
 export const APP_PROPERTIES: PropertyDefinition[] = SPECS.map((s, displayOrder) => ({

@@ -1,10 +1,13 @@
 // The pipeline's view of HubSpot: batch read, batch update, search. Every call waits for the portal's shared
-// rate limiter first; a 429 pauses the portal for the Retry-After asked and is retried here a few times (the
-// rest of the batch's work is not redone). Other failures are thrown for the job's retry policy to classify.
+// rate limiter first (which learns HubSpot's advertised window from every answer, see wire-pipeline.ts); a 429
+// is read by its policyName: the 10-second and search windows are waited out here a few times (the rest of the
+// batch's work is not redone), the daily cap pauses the portal and goes back to the job's retry policy.
+// Other failures are thrown for the job's retry policy to classify.
 import type { Client } from '@hubspot/api-client';
 import type { Logger } from 'pino';
-import { classifyError, httpStatusOf, retryAfterMs } from '../queue/errors.ts';
-import type { CallKind, PortalRateLimiter } from '../ratelimit/portal-rate-limiter.ts';
+import { RetryableJobError, classifyError, httpStatusOf } from '../queue/errors.ts';
+import { rateLimitWaitMs, type CallKind, type PortalRateLimiter } from '../ratelimit/portal-rate-limiter.ts';
+import { recordHubSpotRateLimited, recordHubSpotUnanswered } from '../metrics/metrics.ts';
 
 export interface ContactRecord {
   id: string;
@@ -34,8 +37,6 @@ export interface CallCounter {
 export function newCallCounter(): CallCounter {
   return { calls: 0, byKind: {}, rateLimited: 0 };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function toRecord(o: { id: string; properties: Record<string, string | null> }): ContactRecord {
   return { id: String(o.id), properties: { ...o.properties } };
@@ -82,6 +83,8 @@ export function createHubSpotCrm(options: {
         return result;
       } catch (err) {
         await release();
+        // Answers are counted by the SDK client's response hook (src/hubspot/client-factory.ts); this is the rest.
+        if (httpStatusOf(err) === null) recordHubSpotUnanswered(portalId);
         // An access token HubSpot no longer accepts although it has not reached its expiry: refresh once, retry.
         if (httpStatusOf(err) === 401 && !refreshed && options.clients.refresh) {
           refreshed = true;
@@ -89,13 +92,16 @@ export function createHubSpotCrm(options: {
           await options.clients.refresh(portalId, { force: true });
           continue;
         }
-        if (httpStatusOf(err) === 429 && attempt < (options.max429Retries ?? 4)) {
+        if (httpStatusOf(err) === 429) {
           counter.rateLimited += 1;
           const e = err as { headers?: unknown; body?: unknown };
-          const wait = retryAfterMs(e.headers, e.body) ?? 1000;
-          await options.limiter.pause(portalId, kind, wait);
-          options.log.warn({ portalId, call: label, waitMs: wait }, 'HubSpot rate limit hit, pausing the portal');
-          await sleep(Math.min(wait, 15_000));
+          const { policy, pauseMs } = rateLimitWaitMs(e.body, e.headers);
+          recordHubSpotRateLimited(portalId, policy);
+          if (pauseMs > 0) await options.limiter.pause(portalId, kind, pauseMs);
+          options.log.warn({ portalId, call: label, policy, pauseMs }, 'HubSpot rate limit hit');
+          if (policy === 'DAILY' || attempt >= (options.max429Retries ?? 4)) {
+            throw new RetryableJobError(`HubSpot ${policy} rate limit`, { retryAfterMs: pauseMs || 10_000, cause: err });
+          }
           continue;
         }
         const cls = classifyError(err);

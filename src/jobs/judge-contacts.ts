@@ -9,6 +9,8 @@ import type { Db } from '../storage/db.ts';
 import { changedProperties, contactFactsFromHubSpot, propertiesFromVerdict } from '../hubspot/contact-mapping.ts';
 import { PROPERTY_NAMES, READ_PROPERTIES } from '../hubspot/properties.ts';
 import type { ContactRecord, PipelineCrm } from './hubspot-crm.ts';
+import { recordJudgeBatch } from '../metrics/metrics.ts';
+import type { PreferenceLinkIssuer } from '../preferences/link-property.ts';
 
 export type Evaluate = (facts: ContactFacts, options: { at: Date; settings?: PortalSettings }) => Verdict;
 
@@ -24,6 +26,8 @@ export interface JudgeDeps {
   log: Logger;
   /** HubSpot's own hs_email_optout is an objection to email: handed to enforcement (ledger, suppression list). */
   onEmailOptOut?: ((portalId: number, contactId: string, email: string | null) => Promise<void>) | null;
+  /** Issues each contact's preference link (pg_preference_url); absent, the link properties are left alone. */
+  preferenceLinks?: PreferenceLinkIssuer | null;
 }
 
 export interface JudgeResult {
@@ -61,6 +65,7 @@ export async function judgeContactIds(deps: JudgeDeps, portalId: number, ids: st
 export async function judgeRecords(deps: JudgeDeps, portalId: number, records: ContactRecord[], signal?: AbortSignal): Promise<JudgeResult> {
   const result = emptyJudgeResult();
   if (records.length === 0) return result;
+  const started = performance.now();
   const ids = records.map((r) => r.id);
   const at = deps.now();
   const [settings, consents, objections] = await Promise.all([
@@ -77,6 +82,7 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
     hashes.set(r.id, await deps.suppression.hash(portalId, { email: r.properties.email, phone }, settings.defaultJurisdiction));
   }
   const suppressed = await deps.suppression.matchMany(portalId, hashes);
+  const linker = deps.preferenceLinks ? await deps.preferenceLinks.forPortal(portalId, at) : undefined;
 
   const optedOut: { contactId: string; email: string | null }[] = [];
   const updates: { id: string; properties: Record<string, string> }[] = [];
@@ -99,6 +105,9 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
     const desired = propertiesFromVerdict(verdict, {
       sourceDetail: record.properties[PROPERTY_NAMES.sourceDetail] ?? null,
       noticeSent: false,
+      ...(linker === undefined ? {} : {
+        preferenceLink: linker?.(record.id, record.properties.email ?? null, record.properties[PROPERTY_NAMES.preferenceUrl] ?? null) ?? null,
+      }),
     });
     const changes = changedProperties(desired, record.properties);
     if (Object.keys(changes).length > 0) updates.push({ id: record.id, properties: changes });
@@ -136,6 +145,7 @@ export async function judgeRecords(deps: JudgeDeps, portalId: number, records: C
   result.written = updates.filter((u) => !missing.has(u.id)).length;
   result.propertiesWritten = updates.filter((u) => !missing.has(u.id)).reduce((n, u) => n + Object.keys(u.properties).length, 0);
   deps.log.debug({ portalId, judged: result.judged, written: result.written, detections: result.sequenceDetections }, 'contacts judged');
+  recordJudgeBatch((performance.now() - started) / 1000, result.judged);
   return result;
 }
 

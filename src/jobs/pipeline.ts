@@ -41,6 +41,8 @@ export interface PipelineDeps {
   sweepIntervalMs?: number;
   /** Start a backfill by itself for installed, bootstrapped portals that never had one (default true). */
   autoBackfill?: boolean;
+  /** Issues the contacts' preference links written with each verdict (src/preferences/link-property.ts). */
+  preferenceLinks?: JudgeDeps['preferenceLinks'];
 }
 
 /** What the receiver calls: resolves only once the batch is durably stored (Redis job or webhook_inbox row). */
@@ -104,7 +106,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     judge: emptyJudgeResult(),
     judgeBatches: 0,
   };
-  const judgeDeps: JudgeDeps = { db, crm: deps.crm, evidence, suppression, states, evaluate: deps.evaluate, settings: deps.settings, now, log };
+  const judgeDeps: JudgeDeps = { db, crm: deps.crm, evidence, suppression, states, evaluate: deps.evaluate, settings: deps.settings, now, log, preferenceLinks: deps.preferenceLinks ?? null };
 
   const activeCache = new Map<number, { active: boolean; at: number }>();
   async function isActive(portalId: number): Promise<boolean> {
@@ -232,12 +234,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const { rows: stale } = await db.query<{ portal_id: number; contact_id: string }>(
       `select e.portal_id, e.contact_id from (
          select portal_id, contact_id, max(recorded_at) as at from contact_objections
-         where recorded_at > now() - interval '7 days' group by portal_id, contact_id
+         where recorded_at > $1 group by portal_id, contact_id
          union all
          select portal_id, contact_id, max(recorded_at) as at from contact_consents
-         where recorded_at > now() - interval '7 days' group by portal_id, contact_id) e
+         where recorded_at > $1 group by portal_id, contact_id) e
        join contact_state s on s.portal_id = e.portal_id and s.contact_id = e.contact_id
-       where s.evaluated_at < e.at limit 1000`);
+       where s.evaluated_at < e.at limit 1000`, [new Date(Date.now() - 7 * 86_400_000)]);
     const byPortal = new Map<number, string[]>();
     for (const r of stale) byPortal.set(Number(r.portal_id), [...(byPortal.get(Number(r.portal_id)) ?? []), r.contact_id]);
     for (const [portalId, ids] of byPortal) await scheduleJudge(portalId, await pending.add(portalId, ids));

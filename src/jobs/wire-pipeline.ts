@@ -5,6 +5,7 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../storage/db.ts';
+import { toEngineSettings } from '../storage/settings-schema.ts';
 import type { InstallationStore } from '../storage/installations.ts';
 import type { HubSpotClients } from '../hubspot/client-factory.ts';
 import type { AccountBootstrapper } from '../bootstrap/bootstrap-account.ts';
@@ -12,11 +13,15 @@ import { evaluateContact } from '../engine/index.ts';
 import { log as rootLog } from '../log.ts';
 import { createQueue } from '../queue/index.ts';
 import type { JobQueue } from '../queue/job.ts';
-import { createMemoryRateLimiter, createRedisRateLimiter, type PortalRateLimiter, type RateLimits } from '../ratelimit/portal-rate-limiter.ts';
+import {
+  createMemoryRateLimiter, createRedisRateLimiter, parseRateLimitHeaders, type PortalRateLimiter, type RateLimits,
+} from '../ratelimit/portal-rate-limiter.ts';
 import { createWebhookRouter } from '../../webhooks/receive-hubspot-webhook.ts';
 import { createHubSpotCrm, newCallCounter, type CallCounter } from './hubspot-crm.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createBackfillRouter } from './backfill-router.ts';
+import { createPreferenceLinkIssuer } from '../preferences/link-property.ts';
+import { preferenceKeyFromConfig } from '../preferences/token.ts';
 
 export interface AppPipelineOptions {
   config: Config;
@@ -56,15 +61,26 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
     lockDurationMs: o.lockDurationMs, stalledIntervalMs: o.stalledIntervalMs,
   });
   const limiter = o.redis ? createRedisRateLimiter(o.redis, { keyPrefix: prefix, limits: o.rateLimits }) : createMemoryRateLimiter({ limits: o.rateLimits });
+  // Every answer of a portal's SDK client tells the limiter HubSpot's current window (search answers carry none).
+  const stopObserving = o.clients.onResponse((portalId, _status, headers) => {
+    const seen = parseRateLimitHeaders(headers);
+    if (Object.keys(seen).length > 0) {
+      limiter.observe(portalId, 'api', seen).catch((err: unknown) => log.warn({ portalId, err: (err as Error).message }, 'rate-limit headers not recorded'));
+    }
+  });
   const counter = newCallCounter();
   const crm = createHubSpotCrm({ clients: o.clients, limiter, log, counter, callTimeoutMs: o.hubspotCallTimeoutMs });
   const pipeline = createPipeline({
     db: o.db, queue, redis: o.config.redisUrl ? o.redis : null, keyPrefix: prefix, crm,
     evaluate: evaluateContact,
-    settings: (portalId) => o.installations.getSettings(portalId),
+    settings: async (portalId) => toEngineSettings(await o.installations.getSettings(portalId)),
     isActive: (portalId) => o.installations.isActive(portalId),
     appId: o.config.hubspotAppId, log,
     coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,
+    preferenceLinks: createPreferenceLinkIssuer({
+      key: preferenceKeyFromConfig(o.config), publicBaseUrl: o.config.publicBaseUrl,
+      enabled: async (portalId) => (await o.installations.getSettings(portalId)).preferenceCentreEnabled,
+    }),
   });
   o.bootstrapper?.onBootstrapped((portalId) => pipeline.startBackfill(portalId));
   const router = express.Router();
@@ -77,6 +93,6 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
   return {
     pipeline, queue, limiter, counter, router,
     start: () => pipeline.start({ consume: true }),
-    stop: (options) => pipeline.close(options),
+    stop: (options) => { stopObserving(); return pipeline.close(options); },
   };
 }

@@ -17,7 +17,7 @@ async function defaultOpenDb(): Promise<Db> {
   return (await import('../enforcement/open-db.ts')).openAppDb();
 }
 
-const USAGE = 'usage: prospect-guard ledger verify --portal N\n       prospect-guard ledger export --portal N [--contact ID] [--format json|html] [--lang en|fr] [--out FILE]\n';
+export const USAGE = 'usage: prospect-guard ledger verify --portal N\n       prospect-guard ledger export --portal N [--contact ID] [--format json|html] [--lang en|fr] [--out FILE]\n';
 
 export async function runLedgerCommand(argv: string[], io: LedgerCommandIo = {
   stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t),

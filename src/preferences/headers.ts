@@ -3,14 +3,19 @@
 import type { NextFunction, Request, Response } from 'express';
 import { PAGE_STYLE_HASH } from './page.ts';
 
-export const PUBLIC_CSP = [
-  "default-src 'none'",
-  `style-src '${PAGE_STYLE_HASH}'`,
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "img-src 'none'",
-].join('; ');
+/** The policy of every public page; `imageOrigin` admits the controller's logo from its own origin only. */
+export function publicCsp(imageOrigin: string | null = null): string {
+  return [
+    "default-src 'none'",
+    `style-src '${PAGE_STYLE_HASH}'`,
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    imageOrigin ? `img-src ${imageOrigin}` : "img-src 'none'",
+  ].join('; ');
+}
+
+export const PUBLIC_CSP = publicCsp();
 
 export function publicPageHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.set({

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { scrubPersonalData } from '../log.ts';
 import { backoffDelayMs, classifyError, RetryableJobError } from './errors.ts';
 import type { EnqueueOptions, JobDefinition, JobEnvelope, JobQueue } from './job.ts';
+import { recordJob } from '../metrics/metrics.ts';
 
 export interface BullMqQueueOptions {
   redisUrl: string;
@@ -61,9 +62,12 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
     }
     try {
       await def.handler(payload, { jobId: String(job.id), attempt: job.attemptsMade + 1, signal: abort.signal, log });
+      recordJob(def.name, 'completed');
     } catch (err) {
       const cls = classifyError(err);
       const message = scrubPersonalData(err instanceof Error ? err.message : String(err)).slice(0, 500);
+      const last = !cls.retry || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      recordJob(def.name, last ? 'failed' : 'retried');
       if (!cls.retry) {
         log.error({ reason: cls.reason, err: message }, 'job failed for good');
         throw new UnrecoverableError(`${cls.reason}: ${message}`);

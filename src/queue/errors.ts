@@ -26,7 +26,8 @@ export interface ErrorClass {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ECONNABORTED', 'EHOSTUNREACH']);
 
-function headerOf(headers: unknown, name: string): string | undefined {
+/** A response header from a fetch Headers, a plain object or an SDK header map (`name` lower-case). */
+export function headerOf(headers: unknown, name: string): string | undefined {
   if (headers == null || typeof headers !== 'object') return undefined;
   if (typeof (headers as { get?: unknown }).get === 'function') {
     const v = (headers as { get(n: string): string | null }).get(name);

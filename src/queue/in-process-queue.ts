@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { scrubPersonalData } from '../log.ts';
 import { backoffDelayMs, classifyError } from './errors.ts';
 import type { EnqueueOptions, JobDefinition, JobQueue } from './job.ts';
+import { recordJob } from '../metrics/metrics.ts';
 
 interface Entry {
   id: string;
@@ -70,15 +71,18 @@ export function createInProcessQueue(options: { log: Logger }): JobQueue {
     try {
       const payload = entry.def.schema.parse(entry.payload);
       await entry.def.handler(payload, { jobId: entry.id, attempt: entry.attempt, signal: abort.signal, log });
+      recordJob(entry.def.name, 'completed');
       finish(entry);
     } catch (err) {
       const cls = classifyError(err);
       if (cls.retry && entry.attempt < entry.def.retry.attempts && !closing) {
+        recordJob(entry.def.name, 'retried');
         const delay = backoffDelayMs(entry.attempt, entry.def.retry, cls.retryAfterMs);
         log.warn({ reason: cls.reason, delayMs: delay }, 'job failed, retrying');
         schedule(entry, delay);
         return;
       }
+      recordJob(entry.def.name, 'failed');
       log.error({ reason: cls.reason, err: scrubPersonalData(err instanceof Error ? err.message : String(err)).slice(0, 500) }, closing ? 'job interrupted by shutdown' : 'job failed for good');
       finish(entry);
     }

@@ -12,6 +12,7 @@ import type { OAuthStateIssuer } from '../oauth/state.ts';
 import { createOAuthRouter } from '../oauth/oauth-router.ts';
 import { AppError, isAppError } from './errors.ts';
 import { log } from '../log.ts';
+import { createMetricsRouter, webhookAckTimer } from '../metrics/router.ts';
 
 export interface HttpDeps {
   config: Config;
@@ -54,6 +55,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       res.status(503).json({ status: 'unavailable', db: deps.db.kind });
     }
   });
+
+  app.use(createMetricsRouter({ token: deps.config.metricsToken, production: deps.config.nodeEnv === 'production' }));
+  app.use('/webhooks', webhookAckTimer);
 
   app.use(createOAuthRouter({
     config: deps.config, scopes: deps.scopes, db: deps.db, installations: deps.installations, states: deps.states,

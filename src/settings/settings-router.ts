@@ -1,10 +1,11 @@
 // Settings page backend (mounted at the app root):
 //   GET /api/portals/:portalId/settings  -> { settings, configured, summary, backfill }
-//   PUT /api/portals/:portalId/settings  -> validates, saves, ledgers what changed, re-judges the portal
+//   PUT /api/portals/:portalId/settings  -> validates, saves, ledgers what changed, re-judges the portal (a replay
+//                                           of the same signed PUT answers the first result and changes nothing)
 import express, { type Request, type Response } from 'express';
 import { log } from '../log.ts';
 import type { CrmBackendDeps, BackfillProgress, PortalSummary } from '../card/ports.ts';
-import { rawBody, requireSignedPortalRequest, sendError } from '../card/signed-request.ts';
+import { rawBody, replayGuard, requireSignedPortalRequest, sendError } from '../card/signed-request.ts';
 import { CrmSettingsSchema, settingsErrors, type CrmSettings } from './settings-schema.ts';
 
 export interface SettingsResponse {
@@ -58,7 +59,7 @@ export function createSettingsRouter(deps: CrmBackendDeps): express.Router {
   router.get(path, signed, guard(async (req, res) => {
     res.json(await getSettingsPage(deps, req.signedCaller!.portalId));
   }));
-  router.put(path, signed, guard(async (req, res) => {
+  router.put(path, signed, replayGuard(deps), guard(async (req, res) => {
     const caller = req.signedCaller!;
     const { status, body } = await saveSettings(deps, caller.portalId, caller.actor, caller.body);
     res.status(status).json(body);

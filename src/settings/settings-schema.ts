@@ -1,6 +1,7 @@
 // The portal settings an admin edits on the settings page. Validated here (the authority) and mirrored on the
 // client for instant feedback (ui-extensions/src/app/settings/utils/validate.ts).
 import { z } from 'zod';
+import { SECTOR_IDS } from '../engine/rules/sectors.ts';
 import { DEFAULT_SETTINGS, type PortalSettings } from '../engine/types.ts';
 
 /** Jurisdictions the engine's rule packs cover (test/crm holds this equal to SUPPORTED_JURISDICTIONS). */
@@ -15,6 +16,8 @@ const httpsUrl = z.string().trim().max(500).url('must be a URL').refine((u) => u
 export const CrmSettingsSchema = z.object({
   offerDescription: z.string().trim().max(1000, 'at most 1000 characters'),
   activity: z.string().trim().max(200, 'at most 200 characters'),
+  /** What the portal sells, from the engine's closed list ('' = not said); decides the French sector bans. */
+  sector: z.string().trim().refine((v) => v === '' || SECTOR_IDS.includes(v), 'pick a sector from the list').default(''),
   targetRoles: z.array(z.string().trim().min(1, 'empty role').max(80, 'at most 80 characters')).max(50, 'at most 50 roles'),
   defaultJurisdiction: z.enum(JURISDICTIONS),
   retention: z.object({
@@ -29,6 +32,9 @@ export const CrmSettingsSchema = z.object({
     address: z.string().trim().max(500, 'at most 500 characters'),
     /** Where people exercise their rights: a DPO email address or a URL. */
     dpoContact: z.string().trim().max(200, 'at most 200 characters'),
+    /** Logo shown on the preference centre: an https URL, or empty. */
+    logoUrl: z.string().trim().max(500, 'at most 500 characters')
+      .refine((u) => u === '' || (/^https:\/\/[^\s]+$/.test(u) && URL.canParse(u)), 'must be an https:// URL').default(''),
   }).strict(),
   privacyPolicyUrl: httpsUrl,
   /** Whether first messages and unsubscribe headers carry the per-contact preference-centre link. */
@@ -41,13 +47,14 @@ export type CrmSettings = z.infer<typeof CrmSettingsSchema>;
 export const DEFAULT_CRM_SETTINGS: CrmSettings = {
   offerDescription: '',
   activity: '',
+  sector: '',
   targetRoles: [],
   // Retention defaults (the CNIL three years) live once, in the engine.
   defaultJurisdiction: 'FR',
   retention: { ...DEFAULT_SETTINGS.retention },
   expiryAction: 'notify',
   sequenceBlocking: 'enforce',
-  controller: { name: '', address: '', dpoContact: '' },
+  controller: { name: '', address: '', dpoContact: '', logoUrl: '' },
   privacyPolicyUrl: '',
   preferenceCentreEnabled: true,
   notifyOwnerOnBlock: true,
@@ -55,7 +62,10 @@ export const DEFAULT_CRM_SETTINGS: CrmSettings = {
 
 /** The part of the settings the engine reads. */
 export function toPortalSettings(s: CrmSettings): PortalSettings {
-  return { defaultJurisdiction: s.defaultJurisdiction, targetRoles: [...s.targetRoles], retention: { ...s.retention } };
+  return {
+    defaultJurisdiction: s.defaultJurisdiction, targetRoles: [...s.targetRoles], retention: { ...s.retention },
+    controllerNames: s.controller.name ? [s.controller.name] : [], sector: s.sector || null,
+  };
 }
 
 /** Field path -> message, the shape both the API's 422 and the settings form use. */

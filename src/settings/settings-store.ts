@@ -16,12 +16,13 @@ export function toCrmSettings(s: Settings, profile: { offerDescription: string; 
   return {
     offerDescription: profile.offerDescription,
     activity: profile.activity,
+    sector: s.sector ?? '',
     targetRoles: [...s.targetRoles],
     defaultJurisdiction: jurisdiction,
     retention: { ...s.retention },
     expiryAction: s.expiryAction,
     sequenceBlocking: s.sequenceBlocking,
-    controller: { name: s.controller?.name ?? '', address: s.controller?.address ?? '', dpoContact: s.controller?.dpoContact ?? '' },
+    controller: { name: s.controller?.name ?? '', address: s.controller?.address ?? '', dpoContact: s.controller?.dpoContact ?? '', logoUrl: s.controller?.logoUrl ?? '' },
     privacyPolicyUrl: s.privacyPolicyUrl ?? '',
     preferenceCentreEnabled: s.preferenceCentreEnabled,
     notifyOwnerOnBlock: s.notifyOwnerOnBlock,
@@ -31,11 +32,12 @@ export function toCrmSettings(s: Settings, profile: { offerDescription: string; 
 export function toInstallPatch(s: CrmSettings): Partial<SettingsInput> {
   return {
     defaultJurisdiction: s.defaultJurisdiction,
+    sector: s.sector || null,
     targetRoles: s.targetRoles,
     retention: s.retention,
     expiryAction: s.expiryAction,
     sequenceBlocking: s.sequenceBlocking,
-    controller: { name: s.controller.name, address: s.controller.address || null, dpoContact: s.controller.dpoContact || null },
+    controller: { name: s.controller.name, address: s.controller.address || null, dpoContact: s.controller.dpoContact || null, logoUrl: s.controller.logoUrl || null },
     privacyPolicyUrl: s.privacyPolicyUrl,
     preferenceCentreEnabled: s.preferenceCentreEnabled,
     notifyOwnerOnBlock: s.notifyOwnerOnBlock,

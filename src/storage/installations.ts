@@ -244,6 +244,22 @@ export class InstallationStore {
     );
   }
 
+  /** Records the property-set fingerprint an account was bootstrapped with. */
+  async markBootstrapSchema(portalId: number, schema: string): Promise<void> {
+    assertPortalId(portalId);
+    await this.#db.query('update installations set bootstrap_schema = $2 where portal_id = $1', [portalId, schema]);
+  }
+
+  /** Active, bootstrapped portals whose properties predate `schema` (a release added properties or options). */
+  async listBootstrapSchemaStale(schema: string): Promise<number[]> {
+    const r = await this.#db.query<{ portal_id: number }>(
+      `select portal_id from installations where status = 'active' and bootstrap_status = 'done'
+         and bootstrap_schema is distinct from $1 order by portal_id`,
+      [schema],
+    );
+    return r.rows.map((x) => Number(x.portal_id));
+  }
+
   /** Active portals whose bootstrap is pending or failed and due for another attempt. */
   async listBootstrapDue(): Promise<number[]> {
     const r = await this.#db.query<{ portal_id: number }>(

@@ -1,7 +1,7 @@
 // The answer of the "Check prospecting eligibility" workflow action for one contact and channel. Fails closed:
 // a contact the app cannot judge is not eligible. Workflows have no user locale, so reasons are in English.
 import { z } from 'zod';
-import { CHANNELS } from '../engine/types.ts';
+import { CHANNELS, type ChannelVerdict, type Reason } from '../engine/types.ts';
 import { judgeContactNow } from '../card/get-card.ts';
 import type { CrmBackendDeps } from '../card/ports.ts';
 import type { ActionBlocker } from './definition.ts';
@@ -63,14 +63,23 @@ export async function checkEligibility(deps: CrmBackendDeps, request: ActionRequ
   }
   const { verdict } = judged;
   const v = verdict.channels[channel as (typeof CHANNELS)[number]];
-  const first = v.reasons[0] ?? verdict.reasons[0];
   return {
     outputFields: {
       eligible: v.allowed,
       blocker: v.allowed ? 'none' : (v.blocker ?? 'forbidden'),
-      reason: first ? `${first.text} (${first.citation})` : (v.allowed ? 'Allowed' : 'Not allowed'),
+      reason: eligibilityReason(v, verdict.reasons),
       expiry_date: verdict.retention.expiresAt.slice(0, 10),
       hs_execution_state: 'SUCCESS',
     },
   };
+}
+
+/**
+ * The reason the action reports: the channel's first reason, except for a call cap, whose own reason comes last
+ * (after the basis it holds back) and which says until when.
+ */
+export function eligibilityReason(v: ChannelVerdict, recordReasons: readonly Reason[]): string {
+  const why = v.blocker === 'call_limit' ? v.reasons[v.reasons.length - 1] : (v.reasons[0] ?? recordReasons[0]);
+  if (!why) return v.allowed ? 'Allowed' : 'Not allowed';
+  return `${why.text}${v.until ? ` Until ${v.until}.` : ''} (${why.citation})`;
 }

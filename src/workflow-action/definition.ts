@@ -25,6 +25,7 @@ const BLOCKER_LABELS: Record<ActionBlocker, string> = {
   objected: 'Objected',
   retention_expired: 'Retention expired',
   forbidden: 'Forbidden',
+  call_limit: 'Call limit reached (until a date)',
   unknown_contact: 'Not judged yet',
   none: 'None',
 };

@@ -6,7 +6,8 @@ const now = (): Date => new Date('2026-11-23T09:30:00Z');
 describe('parseAuditOptions', () => {
   it('applies the contract defaults', () => {
     expect(parseAuditOptions(['list.jsonl'], now)).toEqual({
-      file: 'list.jsonl', input: 'jsonl', at: now(), jurisdiction: 'FR', format: 'table', targetRoles: [], limit: 100, quiet: false,
+      file: 'list.jsonl', input: 'jsonl', at: now(), jurisdiction: 'FR', format: 'table', targetRoles: [], controllers: [], sector: null,
+      limit: 100, quiet: false,
     });
   });
 
@@ -15,7 +16,8 @@ describe('parseAuditOptions', () => {
       '--target-roles', 'CTO, dsi ,,directeur technique', '--limit', 'all', '--quiet'], now);
     expect(options).toEqual({
       file: 'export.CSV', input: 'csv', at: new Date('2026-07-01T00:00:00Z'), jurisdiction: 'DE', format: 'csv',
-      targetRoles: ['cto', 'dsi', 'directeur technique'], limit: Number.POSITIVE_INFINITY, quiet: true,
+      targetRoles: ['cto', 'dsi', 'directeur technique'], controllers: [], sector: null, limit: Number.POSITIVE_INFINITY,
+      quiet: true,
     });
   });
 

@@ -31,9 +31,10 @@ describe('summary', () => {
     expect(s).toMatchObject({ records: 5, evaluated: 5, rejected: 0,
       byStatus: { compliant: 2, at_risk: 2, blocked: 0, expired: 1 } });
     // Fax needs consent for ex-1 (B2B) and ex-5 (no fax consent); ex-2 has no consent at all; ex-4 is expired.
-    // Every blocker the engine knows (whatever it grows to) and the audit's own, each counted.
+    // Every blocker the engine knows (whatever it grows to, call_limit included) and the audit's own, each counted.
     const zero = Object.fromEntries([...BLOCKERS, ...AUDIT_BLOCKERS].map((b) => [b, 0]));
     expect(s.byBlocker).toEqual({ ...zero, needs_consent: 3, retention_expired: 1 });
+    expect(s.byBlocker).toMatchObject({ invalid_consent: 0, objected: 0, forbidden: 0, call_limit: 0 });
     expect(Object.fromEntries(Object.entries(s.bySource).map(([k, v]) => [k, v?.total]))).toEqual({
       trade_show: 1, rented_list: 1, scraped: 1, web_form: 1, existing_customer: 1 });
     expect(s.bySource.rented_list?.highRisk).toBe(1);

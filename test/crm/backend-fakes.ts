@@ -9,6 +9,7 @@ import { ErasureRefusedError, type CrmBackendDeps, type LedgerEntryInput } from 
 import { createSettingsRouter } from '../../src/settings/settings-router.ts';
 import { DEFAULT_CRM_SETTINGS, type CrmSettings } from '../../src/settings/settings-schema.ts';
 import { createEligibilityActionRouter } from '../../src/workflow-action/eligibility-router.ts';
+import { createMemoryReplayStore } from '../../src/card/replay-store.ts';
 
 export const SECRET = 'test-client-secret-0123456789';
 export const PUBLIC_BASE = 'https://api.prospect-guard.test';
@@ -16,6 +17,7 @@ export const NOW = new Date('2026-11-23T08:00:00Z');
 export const PORTAL_A = 101;
 export const PORTAL_B = 202;
 export const UNINSTALLED = 303;
+export const APP_ID = 4242;
 
 export function b2bContact(id: string): ContactFacts {
   return {
@@ -52,6 +54,8 @@ export function createWorld(): World {
     clientSecret: SECRET,
     publicBaseUrl: PUBLIC_BASE,
     now: () => NOW,
+    appId: APP_ID,
+    replays: createMemoryReplayStore(),
     installations: { isActive: async (p) => p === PORTAL_A || p === PORTAL_B },
     contacts: {
       readFacts: async (p, c) => {
@@ -112,6 +116,14 @@ export function createWorld(): World {
 
 export { ErasureRefusedError };
 
+/** Puts a shared world back to its seeded state between tests (the server keeps the same deps). */
+export function resetWorld(world: World): void {
+  const fresh = createWorld();
+  world.contacts.clear(); for (const [k, v] of fresh.contacts) world.contacts.set(k, v);
+  world.settings.clear(); world.ledger.length = 0; world.objections.length = 0; world.judged.length = 0;
+  world.erased.length = 0; world.exports.length = 0; world.failures = {}; world.stored.clear();
+}
+
 export async function startServer(deps: CrmBackendDeps): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
   // Mounted the way createHttpApp mounts other parts' routers: at the root, one line each.
@@ -128,10 +140,15 @@ export type Body = any;
 
 export interface SignOptions { secret?: string; timestamp?: number; signedPath?: string; omitSignature?: boolean; rawBody?: string }
 
+// HubSpot stamps each request with the time it sends it: distinct calls get distinct timestamps (a few ms before
+// NOW), so two identical actions are two requests, and only a replay repeats a signature and timestamp.
+let sent = 0;
+export const nextTimestamp = (): number => NOW.getTime() - (++sent % 100_000);
+
 /** A request as hubspot.fetch sends it: v3-signed over the PUBLIC URI, portalId and userId appended. */
 export async function hubspotFetch(server: { url: string }, method: string, pathAndQuery: string, body?: unknown, opts: SignOptions = {}): Promise<{ status: number; body: Body }> {
   const raw = opts.rawBody ?? (body === undefined ? '' : JSON.stringify(body));
-  const timestamp = opts.timestamp ?? NOW.getTime();
+  const timestamp = opts.timestamp ?? nextTimestamp();
   const signature = signHubSpotV3({ method, uri: PUBLIC_BASE + (opts.signedPath ?? pathAndQuery), rawBody: raw, timestamp, clientSecret: opts.secret ?? SECRET });
   const headers: Record<string, string> = { 'x-hubspot-request-timestamp': String(timestamp), 'content-type': 'application/json' };
   if (!opts.omitSignature) headers['x-hubspot-signature-v3'] = signature;
@@ -140,8 +157,9 @@ export async function hubspotFetch(server: { url: string }, method: string, path
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-/** A workflow action call: v2-signed (what HubSpot documents for custom actions), optionally v3 as well. */
-export async function actionCall(server: { url: string }, payload: unknown, opts: { secret?: string; v2?: boolean; v3?: { timestamp: number; secret?: string } } = {}): Promise<{ status: number; headers: Headers; body: Body }> {
+/** A workflow action call as HubSpot sends it to an OAuth app: v3-signed, with the v2 signature kept beside it
+ *  for backward compatibility. `v3: false` sends the v2 signature alone; `v2: false` the v3 one alone. */
+export async function actionCall(server: { url: string }, payload: unknown, opts: { secret?: string; v2?: boolean; v3?: { timestamp?: number; secret?: string } | false } = {}): Promise<{ status: number; headers: Headers; body: Body }> {
   const raw = JSON.stringify(payload);
   const uri = `${PUBLIC_BASE}/actions/eligibility`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -149,9 +167,10 @@ export async function actionCall(server: { url: string }, payload: unknown, opts
     headers['x-hubspot-signature'] = signHubSpotV2({ method: 'POST', uri, rawBody: raw, clientSecret: opts.secret ?? SECRET });
     headers['x-hubspot-signature-version'] = 'v2';
   }
-  if (opts.v3) {
-    headers['x-hubspot-signature-v3'] = signHubSpotV3({ method: 'POST', uri, rawBody: raw, timestamp: opts.v3.timestamp, clientSecret: opts.v3.secret ?? SECRET });
-    headers['x-hubspot-request-timestamp'] = String(opts.v3.timestamp);
+  if (opts.v3 !== false) {
+    const timestamp = opts.v3?.timestamp ?? nextTimestamp();
+    headers['x-hubspot-signature-v3'] = signHubSpotV3({ method: 'POST', uri, rawBody: raw, timestamp, clientSecret: opts.v3?.secret ?? SECRET });
+    headers['x-hubspot-request-timestamp'] = String(timestamp);
   }
   const res = await fetch(`${server.url}/actions/eligibility`, { method: 'POST', headers, body: raw });
   const text = await res.text();

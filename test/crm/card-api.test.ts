@@ -3,19 +3,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateContact } from '../../src/engine/index.ts';
 import {
-  ErasureRefusedError, b2bContact, NOW, PORTAL_A, PORTAL_B, UNINSTALLED, createWorld, hubspotFetch, startServer, type World,
+  ErasureRefusedError, b2bContact, NOW, PORTAL_A, PORTAL_B, UNINSTALLED, createWorld, hubspotFetch, resetWorld, startServer, type World,
 } from './backend-fakes.ts';
 
 let world: World;
 let server: { url: string; close: () => Promise<void> };
 beforeAll(async () => { world = createWorld(); server = await startServer(world.deps); });
 afterAll(async () => { await server.close(); });
-beforeEach(() => {
-  const fresh = createWorld();
-  world.contacts.clear(); for (const [k, v] of fresh.contacts) world.contacts.set(k, v);
-  world.settings.clear(); world.ledger.length = 0; world.objections.length = 0; world.judged.length = 0;
-  world.erased.length = 0; world.exports.length = 0; world.failures = {}; world.stored.clear();
-});
+beforeEach(() => resetWorld(world));
 
 const VALID_SETTINGS = {
   offerDescription: 'Payroll software', activity: 'Software', targetRoles: ['DRH', 'CFO'], defaultJurisdiction: 'FR',
@@ -66,9 +61,20 @@ describe.each(ENDPOINTS)('$name signature gate', ({ method, path, body }) => {
     expect(res.body.error.code).toBe('portal_mismatch');
     expect(sideEffects()).toBe(0);
   });
-  it('refuses a request without the portalId HubSpot appends', async () => {
+  it('takes the portal from the signed path when HubSpot appends no portalId', async () => {
     const res = await hubspotFetch(server, method, path(PORTAL_A, contact), body?.(contact));
+    expect(res.status).toBe(200);
+  });
+  it('refuses a signed URL naming two portals (a caller\'s own ?portalId= before HubSpot\'s)', async () => {
+    const res = await hubspotFetch(server, method, `${path(PORTAL_B, '2001')}?portalId=${PORTAL_B}&portalId=${PORTAL_A}&userId=77`, body?.('2001'));
     expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('portal_mismatch');
+    expect(sideEffects()).toBe(0);
+  });
+  it('refuses a request HubSpot signed for another app', async () => {
+    const res = await hubspotFetch(server, method, `${path(PORTAL_A, contact)}${q(PORTAL_A)}&appId=999`, body?.(contact));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('wrong_app');
   });
   it('refuses a portal where the app is not installed', async () => {
     const res = await hubspotFetch(server, method, path(UNINSTALLED, contact) + q(UNINSTALLED), body?.(contact));

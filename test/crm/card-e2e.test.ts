@@ -35,6 +35,8 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   standIn = await startStandIn({
     clientId: CLIENT_ID, clientSecret: SECRET, rateLimits: false, redirectUris: [`${baseUrl}/oauth/callback`],
+    // The backend runs on http://127.0.0.1 here; HubSpot itself only calls the https URLs in permittedUrls.fetch.
+    uiFetch: { permittedUrls: [baseUrl], allowHttp: true },
     webhooks: { targetUrl: `${baseUrl}/webhooks/hubspot`, flushIntervalMs: 30, retryDelayMs: 100 },
   });
   const config = loadConfig({
@@ -65,22 +67,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** hubspot.fetch as HubSpot sends it: signed over the public URI, with portalId and userId appended. */
-async function signed(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
-  const sep = path.includes('?') ? '&' : '?';
-  const full = `${path}${sep}portalId=${portalId}&userId=501`;
-  const raw = body === undefined ? '' : JSON.stringify(body);
-  const timestamp = Date.now();
-  const res = await fetch(baseUrl + full, {
-    method,
-    headers: {
-      'content-type': 'application/json', 'x-hubspot-request-timestamp': String(timestamp),
-      'x-hubspot-signature-v3': signHubSpotV3({ method, uri: baseUrl + full, rawBody: raw, timestamp, clientSecret: SECRET }),
-    },
-    ...(raw ? { body: raw } : {}),
+/** The card's hubspot.fetch, delivered by the stand-in the way HubSpot delivers it (identity appended, v3-signed). */
+async function signed(method: 'GET' | 'POST' | 'PUT', path: string, body?: Record<string, unknown>): Promise<{ status: number; body: Body }> {
+  const res = await standIn.uiFetch({
+    portalId, userId: 501, userEmail: 'rep@acme-industrie.fr', url: baseUrl + path, options: { method, ...(body ? { body } : {}) },
   });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  return { status: res.status, body: res.body };
 }
 
 const b2b = () => standIn.createContact(portalId, {
@@ -164,15 +156,35 @@ describe('card backend in the running app', () => {
 
   it('the workflow action answers from the same verdict', async () => {
     const id = b2b();
-    const body = JSON.stringify({ callbackId: 'cb-1', origin: { portalId }, object: { objectId: Number(id), objectType: 'CONTACT' }, inputFields: { channel: 'email' } });
+    const res = await standIn.runWorkflowAction(portalId, { actionUrl: `${baseUrl}/actions/eligibility`, contactId: id, inputFields: { channel: 'email' } });
+    expect(res.status).toBe(200);
+    const out = (res.body as Body).outputFields;
+    expect(out, JSON.stringify(out)).toMatchObject({ eligible: true, blocker: 'none', hs_execution_state: 'SUCCESS' });
+  });
+
+  it('refuses a workflow action call signed with v2 alone (this app expects v3)', async () => {
+    const id = b2b();
+    const body = JSON.stringify({ callbackId: 'cb-2', origin: { portalId }, object: { objectId: Number(id), objectType: 'CONTACT' }, inputFields: { channel: 'email' } });
     const uri = `${baseUrl}/actions/eligibility`;
     const res = await fetch(uri, {
       method: 'POST', body,
       headers: { 'content-type': 'application/json', 'x-hubspot-signature-version': 'v2', 'x-hubspot-signature': signHubSpotV2({ method: 'POST', uri, rawBody: body, clientSecret: SECRET }) },
     });
-    expect(res.status).toBe(200);
-    const out = (await res.json() as Body).outputFields;
-    expect(out, JSON.stringify(out)).toMatchObject({ eligible: true, blocker: 'none', hs_execution_state: 'SUCCESS' });
+    expect(res.status).toBe(401);
+  });
+
+  it('a replayed card action acts once in the running app', async () => {
+    const id = b2c();
+    const first = await standIn.uiFetch({ portalId, userId: 501, userEmail: 'rep@acme-industrie.fr', url: `${baseUrl}/api/portals/${portalId}/contacts/${id}/consents`,
+      options: { method: 'POST', body: { channel: 'sms', method: 'signed_form', givenAt: '2026-11-01', proofRef: 'FORM-9' } } });
+    expect(first.status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      const again = await fetch(baseUrl + new URL(first.sent.url).pathname + new URL(first.sent.url).search, { method: 'POST', headers: first.sent.headers, body: first.sent.body });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('x-prospect-guard-replayed')).toBe('true');
+    }
+    const consents = await app.db.query<{ n: number }>('select count(*)::int as n from contact_consents where portal_id = $1 and contact_id = $2', [portalId, id]);
+    expect(consents.rows[0]?.n).toBe(1);
   });
 
   it('a contact re-created with an erased person\'s phone stays blocked everywhere (hashed suppression)', async () => {

@@ -1,4 +1,4 @@
-// POST /actions/eligibility as HubSpot calls it from a workflow: signatures (v2, and v3 when present), eligible,
+// POST /actions/eligibility as HubSpot calls it from a workflow: signatures (v3 expected, v2 checked when sent), eligible,
 // blocked and unknown contacts, bad input, and temporary failures that HubSpot must retry.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateContact } from '../../src/engine/index.ts';
@@ -50,9 +50,9 @@ describe('eligibility workflow action', () => {
     expect(res.body.outputFields.reason).toContain('Unknown channel');
   });
 
-  it('refuses a forged v2 signature and a missing one', async () => {
+  it('refuses a forged v2 signature beside a valid v3, and a call with no signature', async () => {
     expect((await actionCall(server, payload(PORTAL_A, 1001), { secret: 'wrong' })).status).toBe(401);
-    expect((await actionCall(server, payload(PORTAL_A, 1001), { v2: false })).status).toBe(401);
+    expect((await actionCall(server, payload(PORTAL_A, 1001), { v2: false, v3: false })).status).toBe(401);
   });
 
   it('checks v3 as well when HubSpot sends it: valid passes, stale or forged fails even with a valid v2', async () => {

@@ -60,7 +60,7 @@ if (!available && inCi) {
       expect(await page.getAttribute('html', 'lang')).toBe('fr');
       expect(await page.locator('h1').innerText()).toBe('Vos préférences de prospection');
 
-      await page.getByLabel('E-mail', { exact: true }).check();
+      await page.locator('#ch-email').check(); // the objection box (the consent form has its own E-mail box)
       await page.getByRole('button', { name: 'Enregistrer mon opposition' }).click();
       await expect.poll(() => page.getByRole('status').innerText()).toContain('Votre opposition est enregistrée');
       expect(cspViolations).toEqual([]);

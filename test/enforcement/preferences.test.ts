@@ -33,10 +33,15 @@ describe('preference tokens', () => {
     expect(() => listUnsubscribeHeaders({ publicBaseUrl: 'http://pg.example', token: 't.t' })).toThrow(/https/);
   });
 
-  it('picks the language from ?lang, then Accept-Language, French by default', () => {
+  it('picks the language from ?lang, then Accept-Language, then the contact\'s jurisdiction, French by default', () => {
     expect(pickLang('en', 'fr-FR')).toBe('en');
-    expect(pickLang(undefined, 'de-DE,en;q=0.8,fr;q=0.5')).toBe('en');
+    expect(pickLang('nl', 'fr-FR')).toBe('nl');
+    expect(pickLang('xx', 'it-IT')).toBe('it');
+    expect(pickLang(undefined, 'de-DE,en;q=0.8,fr;q=0.5')).toBe('de');
+    expect(pickLang(undefined, 'pt-BR,es;q=0.8,en;q=0.5')).toBe('es');
     expect(pickLang(undefined, 'fr-BE,en;q=0.9')).toBe('fr');
+    expect(pickLang(undefined, 'pt-PT', 'nl')).toBe('nl');
+    expect(pickLang(undefined, undefined, 'de')).toBe('de');
     expect(pickLang(undefined, undefined)).toBe('fr');
   });
 });

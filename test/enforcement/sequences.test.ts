@@ -17,7 +17,10 @@ describe('sequence blocking levers', () => {
     enf = createEnforcement({ db, requester: hub.requester });
   });
   afterAll(async () => { await db?.drop(); });
-  const enforcer = () => createSequenceEnforcer({ db, ledger: enf.ledger, hubspot: enf.hubspot!, settings: async () => settings });
+  // Every enforcer in this file runs on an explicit clock: the flow's "checked once a day" stamp must never come
+  // from the machine's date (a real-clock stamp made the second test depend on today).
+  const T0 = new Date('2026-11-23T07:45:00Z');
+  const enforcer = () => createSequenceEnforcer({ db, ledger: enf.ledger, hubspot: enf.hubspot!, settings: async () => settings, clock: { now: () => T0 } });
 
   it('on an objected contact: flag, unenroll workflow, one-to-one unsubscribe, owner task, ledger; once per enrolment', async () => {
     hub.contacts.set('10', { email: 'x@example.fr', hubspot_owner_id: '55', hs_sequences_is_enrolled: 'true', hs_latest_sequence_enrolled: '900', hs_latest_sequence_enrolled_date: '2026-11-23T07:00:00Z', pg_basis_email: 'objected' });

@@ -17,6 +17,9 @@ describe('suppression imports', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pg-import-'));
   });
   afterAll(async () => { await db?.drop(); await rm(dir, { recursive: true, force: true }); });
+  const installPortal = (portalId: number, status: 'active' | 'uninstalled') => db.query(
+    `insert into installations (portal_id, access_token_enc, refresh_token_enc, token_key_id, access_token_expires_at, status)
+     values ($1, 'x', 'x', 'k', now(), $2) on conflict (portal_id) do update set status = excluded.status`, [portalId, status]);
 
   it('imports a partner CSV with a header, reports bad lines by number, hashes everything', async () => {
     const csv = 'Nom;Email;Téléphone\nDurand;Anne.Durand@Example.fr;\nBad;not-an-email;12\n;;\nMartin;;06 11 22 33 44\n';
@@ -47,10 +50,26 @@ describe('suppression imports', () => {
     await writeFile(file, 'numero\n0140000000\n0611111111\n');
     const out: string[] = [];
     const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), openDb: async () => ({ ...db, close: async () => undefined }) };
+    await installPortal(9, 'active');
     expect(await runSuppressionImportCommand([file, '--portal', '9', '--source', 'bloctel'], io)).toBe(0);
     expect(JSON.parse(out.join(''))).toMatchObject({ source: 'bloctel', added: 2, channels: ['phone'] });
     expect(await runSuppressionImportCommand([file, '--portal', '9', '--source', 'nope'], io)).toBe(2);
     expect(await runSuppressionImportCommand([file, '--source', 'tps'], io)).toBe(2);
     expect(await runSuppressionImportCommand([path.join(dir, 'missing.csv'), '--portal', '9', '--source', 'tps'], io)).toBe(1);
+  });
+
+  it('refuses a portal that never installed, or has uninstalled, and imports nothing', async () => {
+    const file = path.join(dir, 'tps.csv');
+    await writeFile(file, '07700 900124\n');
+    const err: string[] = [];
+    const io = { stdout: () => undefined, stderr: (t: string) => err.push(t), openDb: async () => ({ ...db, close: async () => undefined }) };
+    expect(await runSuppressionImportCommand([file, '--portal', '404', '--source', 'tps'], io)).toBe(1);
+    expect(err.join('')).toMatch(/portal 404 has not installed/);
+    await installPortal(405, 'uninstalled');
+    expect(await runSuppressionImportCommand([file, '--portal', '405', '--source', 'tps'], io)).toBe(1);
+    expect(err.join('')).toMatch(/portal 405 is uninstalled/);
+    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from suppression_entries where portal_id in (404, 405)');
+    expect(rows[0]?.n).toBe(0);
+    expect(await createEvidenceLedger(db).list(404, { kinds: ['suppression_import'] })).toEqual([]);
   });
 });

@@ -22,13 +22,17 @@ const country = fc.option(fc.constantFrom('FR', 'DE', 'GB', 'BE', 'ES', 'IT', 'U
 const optionalBool = fc.option(fc.boolean(), { nil: undefined });
 const optionalDate = fc.option(isoAny, { nil: undefined });
 
+const controllerNames = fc.option(fc.constantFrom<string[]>(['Acme'], ['ACME S.A.S.', 'Beta'], ['Other Corp'], []), { nil: undefined });
 const consent = fc.record({
   channel: fc.constantFrom(...CHANNELS),
   givenAt: isoAny,
   method: fc.constantFrom(...CONSENT_METHODS),
   withdrawnAt: fc.option(isoAny, { nil: null }),
   expiresAt: fc.option(isoAny, { nil: null }),
-});
+  controllers: controllerNames,
+  partners: controllerNames,
+  proofRef: fc.option(fc.constantFrom('form:v3', 'rec-1', ''), { nil: null }),
+}, { requiredKeys: ['channel', 'givenAt', 'method'] });
 const objection = fc.record({
   channel: fc.constantFrom<ObjectionChannel>(...CHANNELS, 'all'),
   at: isoAny,
@@ -42,12 +46,15 @@ export const contactFacts: fc.Arbitrary<ContactFacts> = fc.record({
   company: fc.option(fc.constantFrom('Acme', 'Boulangerie Dupont'), { nil: undefined }),
   jobTitle: fc.option(fc.constantFrom('CTO', 'Directeur technique', 'Office manager', 'Stagiaire'), { nil: undefined }),
   isProfessional: optionalBool,
+  soleTrader: optionalBool,
   offerRelatedToProfession: optionalBool,
   purpose: fc.option(fc.constantFrom(...PURPOSES), { nil: undefined }),
-  sector: fc.option(fc.constantFrom('energy_renovation', 'Panneaux solaires', 'Logiciel', 'home_adaptation'), { nil: undefined }),
+  sector: fc.option(fc.constantFrom('energy_renovation', 'Panneaux solaires', 'Logiciel', 'home_adaptation', 'heat_pumps',
+    'software', 'Travaux de rénovation', 'Poêles à granulés', 'Crème solaire'), { nil: undefined }),
   source: fc.option(fc.record({
     kind: fc.constantFrom(...SOURCE_KINDS),
     collectedAt: fc.option(isoAny, { nil: null }),
+    detail: fc.option(fc.constantFrom('Kaspr extension', 'VivaTech', 'Dropcontact', 'LinkedIn'), { nil: null }),
     proofOfConsentFromProvider: fc.option(fc.boolean(), { nil: null }),
     noticeSentAt: fc.option(isoAny, { nil: null }),
   }), { nil: undefined }),
@@ -61,6 +68,14 @@ export const contactFacts: fc.Arbitrary<ContactFacts> = fc.record({
   }), { nil: undefined }),
   lastProspectContactAt: optionalDate,
   lastEmailOpenAt: optionalDate,
+  callsLast30Days: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+  lastCallRefusalAt: optionalDate,
 }, { requiredKeys: ['id'] });
+
+/** Portal settings the engine reads beyond the defaults: the user's company names and sector. */
+export const portalExtras = fc.record({
+  controllerNames: fc.constantFrom<string[] | undefined>(undefined, [], ['Acme'], ['Acme SAS', 'Acme Group']),
+  sector: fc.constantFrom<string | null | undefined>(undefined, null, 'software', 'heat_pumps', 'stairlifts', 'other'),
+}, { requiredKeys: [] });
 
 export const targetRoles = fc.constantFrom<string[]>([], ['cto'], ['directeur technique', 'dsi']);

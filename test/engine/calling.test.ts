@@ -62,6 +62,23 @@ describe('mayCallNow (France, D.223-9)', () => {
     expect(mayCallNow({ at: new Date('2026-11-28T22:00:00Z'), country: 'DE' })).toMatchObject({ allowed: true, rule: 'calling.none' });
   });
 
+  it('uses the local time of an overseas territory (La Réunion UTC+4, Guadeloupe UTC-4)', () => {
+    expect(call('2026-11-23T06:30:00Z', { country: 'RE' }).allowed).toBe(true);
+    expect(call('2026-11-23T17:00:00Z', { country: 'RE' })).toMatchObject({ allowed: false, nextSlotAt: '2026-11-24T06:00:00.000Z' });
+    expect(call('2026-11-23T17:00:00Z').allowed).toBe(true);
+    expect(call('2026-11-23T13:30:00Z', { country: 'GP' })).toMatchObject({ allowed: false, nextSlotAt: '2026-11-23T14:00:00.000Z' });
+  });
+
+  it('uses the public holidays of the territory (20 December, abolition of slavery in La Réunion)', () => {
+    expect(call('2027-12-20T08:00:00Z', { country: 'RE' }).allowed).toBe(false);
+    expect(call('2027-12-20T10:00:00Z').allowed).toBe(true);
+  });
+
+  it('applies the slots only from 2023-03-01, when D.223-9 came into force', () => {
+    expect(call('2022-06-04T10:00:00Z')).toMatchObject({ allowed: true, rule: 'calling.none' });
+    expect(call('2023-03-04T10:00:00Z').allowed).toBe(false);
+  });
+
   it('rejects an invalid instant', () => {
     expect(() => mayCallNow({ at: new Date('nope'), country: 'FR' })).toThrow(RangeError);
   });

@@ -14,13 +14,13 @@ const messyValue = fc.oneof(
   fc.constantFrom(null, undefined, true, false, 0, 3, -2, 1.5, 2 ** 53, Number.NaN, Infinity, [], {}, ['a'], [1], [null], [{}]),
 );
 
-const messyKeys = ['id', 'email', 'phone', 'country', 'company', 'jobTitle', 'isProfessional', 'offerRelatedToProfession', 'purpose',
+const messyKeys = ['id', 'email', 'phone', 'country', 'company', 'jobTitle', 'isProfessional', 'soleTrader', 'offerRelatedToProfession', 'purpose',
   'sector', 'lastProspectContactAt', 'lastEmailOpenAt', 'callsLast30Days', 'lastCallRefusalAt', 'timeZone', 'unknownField',
   'source', 'consents', 'objections', 'customer'] as const;
 
 const messyRecord = <K extends string>(keys: readonly K[]) => fc.dictionary(fc.constantFrom(...keys), messyValue, { maxKeys: 4 });
 const messySource = messyRecord(['kind', 'collectedAt', 'detail', 'proofOfConsentFromProvider', 'noticeSentAt', 'other']);
-const messyConsent = messyRecord(['channel', 'givenAt', 'method', 'withdrawnAt', 'expiresAt', 'partners', 'proofRef', 'other']);
+const messyConsent = messyRecord(['channel', 'givenAt', 'method', 'withdrawnAt', 'expiresAt', 'controllers', 'partners', 'proofRef', 'other']);
 const messyObjection = messyRecord(['channel', 'at', 'other']);
 const messyCustomer = messyRecord(['lastPurchaseAt', 'contractActive', 'relationshipEndedAt', 'offerSimilarToPurchase', 'other']);
 
@@ -57,6 +57,7 @@ const canonicalExtras = fc.tuple(contactFacts, fc.record({
   detail: fc.constantFrom('VivaTech', '', null, 42),
   noticeSentAt: fc.constantFrom('2026-01-01T10:00:00.000Z', null),
 }, { requiredKeys: [] }), fc.record({
+  controllers: fc.constantFrom(['Acme SAS'], [], null, undefined),
   partners: fc.constantFrom(['Assur Plus'], [], null, undefined),
   proofRef: fc.constantFrom('form:v3', null, ''),
 }, { requiredKeys: [] }), fc.constantFrom(null, undefined), fc.constantFrom(null, undefined))
@@ -69,7 +70,7 @@ const canonicalExtras = fc.tuple(contactFacts, fc.record({
     return out;
   });
 
-const CANONICAL_KEYS = ['id', 'email', 'phone', 'country', 'timeZone', 'company', 'jobTitle', 'isProfessional',
+const CANONICAL_KEYS = ['id', 'email', 'phone', 'country', 'timeZone', 'company', 'jobTitle', 'isProfessional', 'soleTrader',
   'offerRelatedToProfession', 'purpose', 'sector', 'source', 'consents', 'objections', 'customer', 'lastProspectContactAt',
   'lastEmailOpenAt', 'callsLast30Days', 'lastCallRefusalAt'];
 
@@ -99,17 +100,17 @@ describe('parseContactFacts fast path', () => {
   it('answers like the lenient schema for every tricky value in every field, one field at a time', () => {
     const base = {
       id: 'c-1', email: 'jane@acme.fr', phone: '06 12 34 56 78', country: 'FR', timeZone: 'Europe/Paris', company: 'Acme',
-      jobTitle: 'CTO', isProfessional: true, offerRelatedToProfession: false, purpose: 'commercial', sector: 'Logiciel',
+      jobTitle: 'CTO', isProfessional: true, soleTrader: false, offerRelatedToProfession: false, purpose: 'commercial', sector: 'Logiciel',
       source: { kind: 'partner_transfer', collectedAt: '2025-03-10', detail: 'salon', proofOfConsentFromProvider: true, noticeSentAt: null },
       consents: [{ channel: 'email', givenAt: '2025-03-10T10:00:00.000Z', method: 'double_opt_in', withdrawnAt: null, expiresAt: null,
-        partners: ['Acme'], proofRef: 'form:v3' }],
+        controllers: ['Acme SAS'], partners: ['Acme'], proofRef: 'form:v3' }],
       objections: [{ channel: 'phone', at: '2025-06-01' }],
       customer: { lastPurchaseAt: '2025-01-01', contractActive: false, relationshipEndedAt: null, offerSimilarToPurchase: true },
       lastProspectContactAt: '2025-09-01', lastEmailOpenAt: '2026-10-01', callsLast30Days: 1, lastCallRefusalAt: null,
     };
     const paths = [...Object.keys(base).map((k) => [k]),
       ...Object.keys(base.source).map((k) => ['source', k]), ...Object.keys(base.consents[0]!).map((k) => ['consents', '0', k]),
-      ['consents', '0', 'partners', '0'], ['consents', '0'], ['objections', '0'],
+      ['consents', '0', 'partners', '0'], ['consents', '0', 'controllers', '0'], ['consents', '0'], ['objections', '0'],
       ...Object.keys(base.objections[0]!).map((k) => ['objections', '0', k]), ...Object.keys(base.customer).map((k) => ['customer', k])];
     const tricky = ['', '  ', 'true', 'FALSE', 'yes', 'no', '1', '0', 'maybe', 'Email',
       'EMAIL', ' email', 'email', 'all', 'ALL', ' web_form ', 'web_form', 'Charity', 'charity', 'Double_Opt_In', 'double_opt_in',

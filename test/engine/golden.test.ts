@@ -8,7 +8,7 @@ import {
   CHANNELS, DEFAULT_SETTINGS, evaluateContact, parseContactFacts, type Channel, type PortalSettings, type Verdict,
 } from '../../src/engine/index.ts';
 
-interface ChannelExpectation { allowed: boolean; basis?: string; blocker?: string; rules?: string[] }
+interface ChannelExpectation { allowed: boolean; basis?: string; blocker?: string; until?: string; rules?: string[] }
 interface Golden {
   description: string;
   at: string;
@@ -50,6 +50,7 @@ describe('golden scenarios', () => {
         expect(got.allowed, label).toBe(e.allowed);
         if (e.basis !== undefined) expect(got.basis, label).toBe(e.basis);
         if (e.blocker !== undefined) expect(got.blocker, label).toBe(e.blocker);
+        if (e.until !== undefined) expect(got.until, label).toBe(e.until);
         if (e.rules !== undefined) expect(got.reasons.map((r) => r.rule), label).toEqual(expect.arrayContaining(e.rules));
       }
       const ids = v.reasons.map((r) => r.rule);

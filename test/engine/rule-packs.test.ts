@@ -2,10 +2,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS, PREDICATES, RULE_PACKS, RULES_VERSION, type Condition } from '../../src/engine/index.ts';
-import { BANNED_SECTORS_L223_8 } from '../../src/engine/rules/sectors.ts';
+import { SCRAPING_TOOL_KEYWORDS } from '../../src/engine/rules/scraping-tools.ts';
+import {
+  BANNED_SECTORS_L223_8, NOT_A_BAN_PHRASES, POSSIBLE_BAN_KEYWORDS, SECTORS,
+} from '../../src/engine/rules/sectors.ts';
 
 // When a pack changes: bump RULES_VERSION in src/engine/rules/index.ts, then record the new pair here.
-const RECORDED = { version: '2026.11.3', sha256: 'c518919d64210d8ebf8ec8448664b8b66e2e7862d105249ff4a54bd8dc50d299' };
+const RECORDED = { version: '2026.12.1', sha256: '293c4dfcfcb3287820497726ff30f429d7e0b38fb2472a53d764be5c6bfe2082' };
 
 function predicatesOf(c: Condition): string[] {
   if (typeof c === 'string') return [c];
@@ -16,7 +19,10 @@ function predicatesOf(c: Condition): string[] {
 
 describe('rule packs', () => {
   it('changes RULES_VERSION whenever a pack changes', () => {
-    const sha256 = createHash('sha256').update(JSON.stringify({ packs: RULE_PACKS, sectors: BANNED_SECTORS_L223_8 })).digest('hex');
+    const sha256 = createHash('sha256').update(JSON.stringify({
+      packs: RULE_PACKS, sectors: BANNED_SECTORS_L223_8, listed: SECTORS, possible: POSSIBLE_BAN_KEYWORDS,
+      notBan: NOT_A_BAN_PHRASES, scraping: SCRAPING_TOOL_KEYWORDS,
+    })).digest('hex');
     expect({ version: RULES_VERSION, sha256 }).toEqual(RECORDED);
   });
 
@@ -42,6 +48,37 @@ describe('rule packs', () => {
       list.sort((a, b) => a.from.localeCompare(b.from));
       for (let i = 1; i < list.length; i++) expect(list[i]!.from > list[i - 1]!.to).toBe(true);
     }
+  });
+
+  it('cites LGTel art. 66.1.a for Spanish automated calls and fax (not 66.1.b, not LSSI alone)', () => {
+    const es = RULE_PACKS.find((p) => p.id === 'es-lssi')!;
+    for (const c of ['automated_call', 'fax'] as const) {
+      for (const r of es.channels[c]) expect(r.citation, r.rule).toContain('art. 66.1.a');
+    }
+    for (const r of es.channels.phone.filter((x) => x.rule.startsWith('es.phone.b2c'))) expect(r.citation).toContain('66.1.b');
+  });
+
+  it('grants soft opt-in only to contact details collected from the person, in every pack', () => {
+    for (const pack of RULE_PACKS) for (const c of CHANNELS) for (const r of pack.channels[c]) {
+      if (r.then === 'soft_opt_in') expect(predicatesOf(r.when), r.rule).toEqual(expect.arrayContaining(['customer_soft_opt_in', 'source_first_party']));
+    }
+  });
+
+  it('bans home adaptation from 2025-07-02 in both French packs, and judges overseas France with them', () => {
+    for (const pack of RULE_PACKS.filter((p) => p.id.startsWith('fr-'))) {
+      const ban = pack.prohibitions.find((p) => p.rule === 'fr.sector_ban.home_adaptation');
+      expect(ban?.validFrom, pack.id).toBe('2025-07-02');
+      expect(pack.jurisdictions).toEqual(expect.arrayContaining(['FR', 'RE', 'GP', 'MQ', 'GF', 'YT', 'PM', 'BL', 'MF']));
+      expect(Object.keys(pack.territories ?? {}).sort()).toEqual(pack.jurisdictions.filter((j) => j !== 'FR').sort());
+      expect(pack.calling?.limitChannels).toContain('phone');
+    }
+  });
+
+  it('keeps the closed sector list unique and its banned entries matched by the ban predicates', () => {
+    const ids = SECTORS.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('other');
+    for (const s of SECTORS) if (s.ban !== null) expect(PREDICATES as readonly string[]).toContain(s.ban);
   });
 
   it('switches France from Bloctel to consent on 2026-08-11 with no gap', () => {
@@ -77,9 +114,9 @@ describe('rule packs', () => {
       });
 
       it('uses only known predicates', () => {
-        for (const c of CHANNELS) for (const r of pack.channels[c]) {
-          for (const p of predicatesOf(r.when)) expect(PREDICATES as readonly string[]).toContain(p);
-        }
+        const conditions = [...CHANNELS.flatMap((c) => pack.channels[c].map((r) => r.when)), ...pack.prohibitions.map((p) => p.when),
+          ...(pack.warnings ?? []).map((w) => w.when), ...(pack.calling ? [pack.calling.limitWhen] : [])];
+        for (const when of conditions) for (const p of predicatesOf(when)) expect(PREDICATES as readonly string[]).toContain(p);
       });
 
       it('marks uncertain readings in the reason text and lists them', () => {

@@ -31,7 +31,7 @@ describe('app contact properties', () => {
     }
     const basisEmail = APP_PROPERTIES.find((p) => p.name === 'pg_basis_email');
     expect(basisEmail?.options?.map((o) => o.value)).toEqual(['consent', 'legitimate_interest', 'soft_opt_in', 'contract',
-      'not_personal_data', 'needs_consent', 'invalid_consent', 'objected', 'retention_expired', 'forbidden']);
+      'not_personal_data', 'needs_consent', 'invalid_consent', 'objected', 'retention_expired', 'forbidden', 'call_limit']);
   });
 
   it('maps every channel to a basis property and reads every app property', () => {

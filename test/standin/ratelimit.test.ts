@@ -28,13 +28,43 @@ describe('stand-in rate limits', () => {
     expect(refused.headers.get('x-hubspot-ratelimit-max')).toBe('110');
     expect(refused.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
     expect(refused.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // HubSpot documents no Retry-After on these, and an OAuth (marketplace) app has no daily cap or daily headers.
+    expect(refused.headers.get('retry-after')).toBeNull();
+    expect(refused.headers.get('x-hubspot-ratelimit-daily')).toBeNull();
+    expect(refused.json).toEqual({ status: 'error', message: expect.any(String), errorType: 'RATE_LIMIT', correlationId: expect.any(String), policyName: 'TEN_SECONDLY_ROLLING', requestId: expect.any(String) });
     expect(standIn.stats(portalId).rateLimited).toBe(1);
 
     // Another account has its own budget.
     const { portalId: other } = standIn.createAccount();
     const { accessToken } = standIn.installDirectly(other);
     expect((await api(standIn, accessToken, 'GET', '/crm/v3/properties/contacts/email')).status).toBe(200);
+  });
+
+  it.each([
+    ['free', '100', '250000'], ['starter', '100', '250000'], ['professional', '190', '625000'], ['enterprise', '190', '1000000'],
+  ] as const)('advertises the %s tier: %s per 10 s and a daily cap of %s', async (tier, max, daily) => {
+    const started = await standInWithPortal({ rateLimits: undefined, tier });
+    standIn = started.standIn;
+    const res = await api(standIn, started.token, 'GET', '/crm/v3/properties/contacts/email');
+    expect(res.headers.get('x-hubspot-ratelimit-max')).toBe(max);
+    expect(res.headers.get('x-hubspot-ratelimit-remaining')).toBe(String(Number(max) - 1));
+    expect(res.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('10000');
+    expect(res.headers.get('x-hubspot-ratelimit-daily')).toBe(daily);
+    expect(res.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe(String(Number(daily) - 1));
+    // Search answers carry none of these headers.
+    const search = await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 });
+    expect([...search.headers.keys()].filter((h) => h.startsWith('x-hubspot-ratelimit'))).toEqual([]);
+  });
+
+  it('answers 429 DAILY once the day\'s calls are spent', async () => {
+    const started = await standInWithPortal({ rateLimits: { perTenSeconds: 100, searchPerSecond: 5, daily: 3 } });
+    standIn = started.standIn;
+    for (let i = 0; i < 3; i++) expect((await api(standIn, started.token, 'GET', '/crm/v3/objects/contacts')).status).toBe(200);
+    const refused = await api(standIn, started.token, 'GET', '/crm/v3/objects/contacts');
+    expect(refused.status).toBe(429);
+    expect(refused.json).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'DAILY', message: 'You have reached your daily limit.' });
+    expect(refused.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('0');
+    expect(refused.headers.get('retry-after')).toBeNull();
   });
 
   it('frees slots as the window rolls (small custom limit)', async () => {

@@ -89,7 +89,7 @@ function storeSuite(kind: 'postgres' | 'pglite') {
     expect(defaults).toMatchObject({ defaultJurisdiction: 'FR', sequenceBlocking: 'enforce', expiryAction: 'notify',
       retention: { prospectYears: 3 }, controller: null });
     const saved = await store.saveSettings(202, { expiryAction: 'archive', controller: { name: 'Acme SAS' } });
-    expect(saved.controller).toEqual({ name: 'Acme SAS', address: null, dpoContact: null });
+    expect(saved.controller).toEqual({ name: 'Acme SAS', address: null, dpoContact: null, logoUrl: null });
     expect((await store.getSettings(202)).expiryAction).toBe('archive');
     expect((await store.getSettings(101)).expiryAction).toBe('notify');
     await expect(store.saveSettings(202, { expiryAction: 'burn' as never })).rejects.toThrow(/settings.expiryAction/);

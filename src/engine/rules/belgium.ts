@@ -1,6 +1,6 @@
 // Belgium: Code de droit économique art. VI.110 and the royal decree of 4 April 2003 (electronic mail),
 // the "Ne m'appelez plus" list for calls.
-import { rule } from './build.ts';
+import { rule, SOFT_OPT_IN } from './build.ts';
 import type { ChannelRule, RulePack } from './types.ts';
 
 const CDE = 'Code de droit économique art. XII.13, VI.110; AR du 4 avril 2003';
@@ -10,8 +10,8 @@ function electronic(ch: 'email' | 'sms' | 'social_dm', en: string, fr: string): 
     rule(`be.${ch}.generic`, 'b2b_generic', 'not_personal_data', 'AR du 4 avril 2003 art. 1',
       `Impersonal address of a legal person: ${en} needs no consent; honour objections.`,
       `Adresse impersonnelle d\u2019une personne morale : ${fr} ne requiert pas de consentement ; respecter les oppositions.`),
-    rule(`be.${ch}.soft_opt_in`, 'customer_soft_opt_in', 'soft_opt_in', 'AR du 4 avril 2003 art. 1',
-      'Existing customer, similar products: allowed without consent, with an opt-out in every message.',
+    rule(`be.${ch}.soft_opt_in`, SOFT_OPT_IN, 'soft_opt_in', 'AR du 4 avril 2003 art. 1',
+      'Existing customer whose details were obtained from them at a sale, similar products: allowed without consent, with an opt-out in every message.',
       'Client existant, produits analogues : permis sans consentement, avec opposition dans chaque message.'),
     rule(`be.${ch}.consent`, 'always', 'consent', CDE,
       `${en[0]!.toUpperCase()}${en.slice(1)} advertising needs prior consent (professionals at a personal address included).`,

@@ -2,16 +2,18 @@
 // loi n° 2025-594 from 2026-08-11), L.223-8 (sector ban), D.223-9 (calling slots), GDPR, CNIL doctrine.
 // Two packs: the Bloctel regime (until 2026-08-10) and the consent regime (from 2026-08-11).
 import type { Channel } from '../types.ts';
-import { prohibition, rule } from './build.ts';
-import type { CallingRules, ChannelRule, ProhibitionRule, RulePack } from './types.ts';
+import { prohibition, rule, SOFT_OPT_IN, warning } from './build.ts';
+import type { CallingRules, ChannelRule, ProhibitionRule, RulePack, WarningRule } from './types.ts';
 
 const L34_5 = 'CPCE art. L.34-5; CNIL, la prospection commerciale par courrier électronique';
 const B2B = 'CPCE art. L.34-5; CNIL B2B doctrine (2005); GDPR art. 6(1)(f), 21(2)';
 const GENERIC = 'CPCE art. L.34-5 (natural persons only); GDPR art. 4(1); CNIL';
 const CHARITY = 'GDPR art. 6(1)(f), 21(2); CNIL, prospection non commerciale';
-const POLITICAL = 'GDPR art. 6(1)(a), 9(2)(d); CNIL, communication politique';
-const SOFT = 'CPCE art. L.34-5 al. 4; CNIL';
+const POLITICAL = 'CPCE art. L.34-5; GDPR art. 6(1)(a), 9(2)(d); CNIL délibération n° 2012-020 (communication politique)';
+const POLITICAL_CALLS = 'GDPR art. 6(1)(f), 9(2)(d), 21; CNIL délibération n° 2012-020; CNIL, la communication politique par téléphone';
+const SOFT = 'CPCE art. L.34-5 al. 4 (coordonnées recueillies auprès de la personne, à l\u2019occasion d\u2019une vente); CNIL';
 const SCRAPED = 'CNIL, réutilisation des données publiquement accessibles (2020, 2024); CNIL SAN-2024-020';
+const SCRAPED_B2B = 'CPCE art. L.34-5; CNIL B2B doctrine; GDPR art. 14(3); CNIL SAN-2024-020 (KASPR)';
 const POSTAL = 'GDPR art. 6(1)(f), 21(2)-(3); CNIL';
 const PHONE_2026 = 'Code de la consommation art. L.223-1 (loi n° 2025-594 du 30 juin 2025, art. 13)';
 const PHONE_BLOCTEL = 'Code de la consommation art. L.223-1 (former wording) and L.223-2 (Bloctel)';
@@ -27,18 +29,22 @@ function electronic(ch: 'email' | 'sms' | 'social_dm'): ChannelRule[] {
     rule(`fr.${ch}.generic`, 'b2b_generic', 'not_personal_data', GENERIC,
       `A generic business address is not personal data: ${en} needs no consent; identify the sender and honour unsubscribes.`,
       `Une adresse professionnelle générique n\u2019est pas une donnée personnelle : ${fr} ne requiert pas de consentement ; identifier l\u2019expéditeur et respecter les désinscriptions.`),
+    ...(ch === 'email' ? [rule('fr.email.scraped.b2b', { all: ['source_scraped', 'b2b_nominative', 'relevant', 'purpose_commercial'] },
+      'legitimate_interest', SCRAPED_B2B,
+      'Scraped professional address, offer related to the job: email on legitimate interest only with the Art. 14 notice (source, rights) in the first message at the latest and an opt-out; high risk (CNIL fined KASPR for scraping).',
+      'Adresse professionnelle aspirée, offre liée à la fonction : email sur intérêt légitime seulement avec l\u2019information de l\u2019article 14 (source, droits) au plus tard dans le premier message et un droit d\u2019opposition ; risque élevé (CNIL, sanction KASPR).')] : []),
     rule(`fr.${ch}.scraped`, 'source_scraped', 'consent', SCRAPED,
       `Data scraped from the web may be used for ${en} only with the person's consent.`,
       `Des données collectées par aspiration sur le web ne peuvent servir pour ${fr} qu\u2019avec le consentement de la personne.`),
     rule(`fr.${ch}.political`, 'purpose_political', 'consent', POLITICAL,
-      `Political messaging is its own purpose; read conservatively, ${en} needs consent.`,
-      `La communication politique est une finalité propre ; en lecture prudente, ${fr} requiert le consentement.`),
+      `Political canvassing by ${en} needs the person's prior consent (CNIL recommendation 2012-020).`,
+      `La prospection politique par ${fr} requiert le consentement préalable de la personne (recommandation CNIL 2012-020).`),
     rule(`fr.${ch}.charity`, 'purpose_charity', 'legitimate_interest', CHARITY,
       `Non-commercial (charity) prospecting is outside L.34-5: legitimate interest, with information and an opt-out at collection.`,
       `La prospection non commerciale (caritative) sort du champ de L.34-5 : intérêt légitime, avec information et droit d\u2019opposition dès la collecte.`),
-    rule(`fr.${ch}.soft_opt_in`, 'customer_soft_opt_in', 'soft_opt_in', SOFT,
-      `Existing customer offered products similar to a purchase: soft opt-in, with a free opt-out in every message.`,
-      `Client existant, offre analogue à un achat : exception « soft opt-in », avec opposition gratuite dans chaque message.`),
+    rule(`fr.${ch}.soft_opt_in`, SOFT_OPT_IN, 'soft_opt_in', SOFT,
+      `Existing customer whose details were collected from them at the sale, offered similar products: soft opt-in, with a free opt-out in every message.`,
+      `Client existant dont les coordonnées ont été recueillies auprès de lui lors de la vente, offre analogue : exception « soft opt-in », avec opposition gratuite dans chaque message.`),
     rule(`fr.${ch}.b2b.li`, { all: ['b2b_nominative', 'relevant'] }, 'legitimate_interest', B2B,
       `Professional address and an offer related to the person's profession: legitimate interest, with an opt-out in every message.`,
       `Adresse professionnelle et offre en rapport avec la profession : intérêt légitime, avec opposition possible dans chaque message.`),
@@ -62,17 +68,20 @@ const AUTOMATED: ChannelRule[] = [
     'Data scraped from the web may be used for automated calls only with the person\'s consent.',
     'Des données collectées par aspiration sur le web ne peuvent servir aux appels automatisés qu\u2019avec le consentement de la personne.'),
   rule('fr.automated_call.political', 'purpose_political', 'consent', POLITICAL,
-    'Political messaging is its own purpose; read conservatively, automated calls need consent.',
-    'La communication politique est une finalité propre ; en lecture prudente, les appels automatisés requièrent le consentement.'),
+    'Political canvassing by automated calls needs the person\'s prior consent (CNIL recommendation 2012-020).',
+    'La prospection politique par automate d\u2019appel requiert le consentement préalable de la personne (recommandation CNIL 2012-020).'),
   rule('fr.automated_call.charity', 'purpose_charity', 'consent', CHARITY,
     '[uncertain] Automated calls for a charity: read conservatively, consent is needed.',
     '[incertain] Appels automatisés pour une association : en lecture prudente, le consentement est requis.'),
-  rule('fr.automated_call.soft_opt_in', 'customer_soft_opt_in', 'soft_opt_in', SOFT,
-    'Existing customer, similar offer: the CNIL accepts soft opt-in for automated calls, with an opt-out in every call.',
-    'Client existant, offre analogue : la CNIL admet le « soft opt-in » pour les appels automatisés, avec opposition à chaque appel.'),
+  rule('fr.automated_call.soft_opt_in', SOFT_OPT_IN, 'soft_opt_in', SOFT,
+    'Existing customer whose number was collected from them at the sale, similar offer: the CNIL accepts soft opt-in for automated calls, with an opt-out in every call.',
+    'Client existant dont le numéro a été recueilli auprès de lui lors de la vente, offre analogue : la CNIL admet le « soft opt-in » pour les appels automatisés, avec opposition à chaque appel.'),
+  rule('fr.automated_call.sole_trader', { all: ['b2b_nominative', 'sole_trader'] }, 'consent', L34_5,
+    '[uncertain] A sole trader is a natural person: automated calls need consent, read conservatively.',
+    '[incertain] Un entrepreneur individuel est une personne physique : les appels automatisés requièrent son consentement, en lecture prudente.'),
   rule('fr.automated_call.b2b.li', { all: ['b2b_nominative', 'relevant'] }, 'legitimate_interest', B2B,
-    'Professional number and an offer related to the profession: legitimate interest with objection ([uncertain] a sole trader needs consent).',
-    'Numéro professionnel et offre liée à la profession : intérêt légitime avec opposition ([incertain] un entrepreneur individuel doit consentir).'),
+    'Professional number of a company and an offer related to the profession: legitimate interest with objection.',
+    'Numéro professionnel d\u2019une société et offre liée à la profession : intérêt légitime avec opposition.'),
   rule('fr.automated_call.b2b.relevance_unknown', { all: ['b2b_nominative', 'relevance_unknown'] }, 'consent', B2B,
     'Nothing shows that the offer relates to this professional\'s job: the stricter rule applies, consent is needed.',
     'Rien n\u2019établit que l\u2019offre concerne la profession de la personne : la règle stricte s\u2019applique, le consentement est requis.'),
@@ -106,9 +115,9 @@ const PHONE_COMMON_HEAD: ChannelRule[] = [
   rule('fr.phone.generic', 'b2b_generic', 'not_personal_data', GENERIC,
     'A switchboard or generic business line is not personal data: calls are allowed; honour objections.',
     'Un standard ou une ligne professionnelle générique n\u2019est pas une donnée personnelle : les appels sont permis ; respecter les oppositions.'),
-  rule('fr.phone.political', 'purpose_political', 'consent', POLITICAL,
-    'Political calls are their own purpose; read conservatively, they need consent.',
-    'Les appels politiques relèvent d\u2019une finalité propre ; en lecture prudente, ils requièrent le consentement.'),
+  rule('fr.phone.political', 'purpose_political', 'legitimate_interest', POLITICAL_CALLS,
+    'Political canvassing by a person calling is not commercial canvassing (L.223-1): allowed unless the person objected; say who calls and how to object.',
+    'La prospection politique par un appel humain n\u2019est pas du démarchage commercial (L.223-1) : permise sauf opposition ; indiquer qui appelle et comment s\u2019opposer.'),
   rule('fr.phone.charity', 'purpose_charity', 'legitimate_interest', CHARITY,
     'Charity calls are not commercial canvassing under L.223-1: legitimate interest with objection.',
     'Les appels caritatifs ne sont pas du démarchage commercial au sens de L.223-1 : intérêt légitime avec opposition.'),
@@ -156,14 +165,29 @@ const ENERGY_BAN: ProhibitionRule = prohibition('fr.sector_ban.l223_8',
   'La prospection des consommateurs pour la rénovation énergétique ou les énergies renouvelables est interdite par tout canal (appels, SMS, email, réseaux sociaux ; courrier aussi, en lecture prudente [incertain]), sauf contrat en cours.');
 
 const HOME_ADAPTATION_BAN: ProhibitionRule = prohibition('fr.sector_ban.home_adaptation',
-  { all: ['b2c', 'sector_home_adaptation', { not: 'contract_active' }] }, 'all', { from: '2026-08-11', to: null },
-  'Code de la consommation art. L.223-8 (loi n° 2025-594, from 2026-08-11)',
-  'Since 2026-08-11, canvassing consumers for home adaptation to age or disability is banned on every channel (postal mail included, read conservatively [uncertain]), except within a contract in progress.',
-  'Depuis le 11 août 2026, la prospection des consommateurs pour l\u2019adaptation du logement au vieillissement ou au handicap est interdite par tout canal (courrier compris, en lecture prudente [incertain]), sauf contrat en cours.');
+  { all: ['b2c', 'sector_home_adaptation', { not: 'contract_active' }] }, 'all', { from: '2025-07-02', to: null },
+  'Code de la consommation art. L.223-8 (loi n° 2025-594 du 30 juin 2025, JO 1er juillet 2025)',
+  'Since 2025-07-02, canvassing consumers for home adaptation to age or disability (MaPrimeAdapt\' works, adapted bathrooms, stairlifts) is banned on every channel (postal mail included, read conservatively [uncertain]), except within a contract in progress.',
+  'Depuis le 2 juillet 2025, la prospection des consommateurs pour l\u2019adaptation du logement au vieillissement ou au handicap (travaux MaPrimeAdapt\', salles de bains adaptées, monte-escaliers) est interdite par tout canal (courrier compris, en lecture prudente [incertain]), sauf contrat en cours.');
+
+// A free-text sector that might be banned is not allowed silently: the record is at risk until a sector of the
+// closed list is picked (the ban itself applies only to listed sectors or sure keywords).
+const POSSIBLE_BAN: WarningRule = warning('fr.sector_ban.possible',
+  { all: ['b2c', 'sector_possible_ban', { not: 'contract_active' }, { not: 'sector_energy' }, { not: 'sector_home_adaptation' }] },
+  { from: '2025-07-02', to: null }, 'Code de la consommation art. L.223-8 (loi n° 2025-594)',
+  'The sector given in free text might fall under the L.223-8 canvassing ban (energy renovation, renewables, home adaptation): pick the sector from the list before prospecting consumers.',
+  'Le secteur saisi en texte libre pourrait relever de l\u2019interdiction de démarchage de l\u2019article L.223-8 (rénovation énergétique, énergies renouvelables, adaptation du logement) : choisir le secteur dans la liste avant de prospecter des consommateurs.');
+
+const SCRAPED_B2B_WARNING: WarningRule = warning('fr.source.scraped_b2b',
+  { all: ['source_scraped', { any: ['b2b_nominative', 'b2b_generic'] }] }, { from: null, to: null }, SCRAPED_B2B,
+  'Scraped data (by hand or by a tool reading profiles): lawful use needs a relevant offer, the Art. 14 notice at the first message and a short retention; the CNIL fined KASPR 240,000 EUR for this pattern.',
+  'Données aspirées (à la main ou par un outil qui lit les profils) : un usage licite suppose une offre pertinente, l\u2019information de l\u2019article 14 au premier message et une conservation courte ; la CNIL a sanctionné KASPR de 240 000 EUR pour ce schéma.');
+
+const D223_9 = 'Code de la consommation art. D.223-9 (décret n° 2022-1313 du 13 octobre 2022, in force 2023-03-01)';
 
 const CALLING: CallingRules = {
   rule: 'fr.phone.calling_slots',
-  citation: 'Code de la consommation art. D.223-9 (décret n° 2022-1313)',
+  citation: D223_9,
   text: 'Consumer calls: Monday to Friday 10:00-13:00 and 14:00-20:00 local time, no public holidays, at most 4 attempts per 30 days, 60 days of silence after a refusal.',
   textFr: 'Appels aux consommateurs : du lundi au vendredi, 10 h-13 h et 14 h-20 h (heure locale), jamais un jour férié, 4 tentatives au plus par 30 jours, 60 jours sans appel après un refus.',
   weekdays: [1, 2, 3, 4, 5],
@@ -171,26 +195,49 @@ const CALLING: CallingRules = {
   noPublicHolidays: true,
   maxAttemptsPer30Days: 4,
   pauseAfterRefusalDays: 60,
+  validFrom: '2023-03-01',
+  limitWhen: 'b2c',
+  limitChannels: ['phone', 'automated_call'],
+  attemptsReason: {
+    rule: 'fr.phone.call_limit.attempts', citation: D223_9,
+    text: 'At most 4 calls or attempts per 30 days by one professional to one consumer: the limit is reached; no call until the date given.',
+    textFr: 'Au plus 4 appels ou tentatives par 30 jours d\u2019un même professionnel vers un même consommateur : la limite est atteinte ; aucun appel avant la date indiquée.',
+  },
+  refusalReason: {
+    rule: 'fr.phone.call_limit.refusal', citation: `${D223_9} [uncertain: kept after the 2026 decree]`,
+    text: 'The consumer refused during a call: no new call for 60 days, until the date given.',
+    textFr: 'Le consommateur a refusé lors d\u2019un appel : aucun nouvel appel pendant 60 jours, jusqu\u2019à la date indiquée.',
+  },
 };
+
+/** Overseas regions and collectivities judged by the French packs, each with its own local time (D.223-9). */
+const OVERSEAS: Readonly<Record<string, string>> = {
+  RE: 'Indian/Reunion', GP: 'America/Guadeloupe', MQ: 'America/Martinique', GF: 'America/Cayenne',
+  YT: 'Indian/Mayotte', PM: 'America/Miquelon', BL: 'America/St_Barthelemy', MF: 'America/Marigot',
+};
+const FR_JURISDICTIONS = ['FR', ...Object.keys(OVERSEAS)];
 
 const COMMON_UNCERTAIN = [
   'Fax to professionals needs consent (the CNIL gives no B2B rule).',
-  'Automated calls to a sole trader need consent; the engine cannot tell a sole trader from a company and allows B2B automated calls only when the offer relates to the profession.',
+  'Automated calls to a sole trader (flag `soleTrader`) need consent.',
   'Automated calls for a charity need consent.',
-  'Political messaging needs consent on every channel except postal mail.',
   'The L.223-8 sector bans also cover postal mail (the texts list calls, SMS, email and social networks).',
   'A free account without a purchase does not qualify for soft opt-in (CNIL; Inteligo Media C-654/23 not applied).',
+  'The D.223-9 call caps also apply to automated calls, and the 60-day pause after a refusal is kept.',
+  'Scraped professional data: email on legitimate interest (relevant offer, Art. 14 notice); SMS, DMs and automated calls need consent.',
 ];
 
 export const FRANCE_BLOCTEL: RulePack = {
   id: 'fr-bloctel',
   title: 'France, Bloctel regime for consumer calls (until 2026-08-10)',
-  jurisdictions: ['FR'],
+  jurisdictions: FR_JURISDICTIONS,
   validFrom: null,
   validTo: '2026-08-10',
   timeZone: 'Europe/Paris',
+  territories: OVERSEAS,
   consentMaxAgeDays: {},
-  prohibitions: [ENERGY_BAN, ENERGY_PHONE_BAN],
+  prohibitions: [ENERGY_BAN, HOME_ADAPTATION_BAN, ENERGY_PHONE_BAN],
+  warnings: [POSSIBLE_BAN, SCRAPED_B2B_WARNING],
   channels: {
     email: electronic('email'), sms: electronic('sms'), social_dm: electronic('social_dm'),
     automated_call: AUTOMATED, fax: FAX, phone: PHONE_BLOCTEL_RULES, postal: POSTAL_RULES,
@@ -202,22 +249,24 @@ export const FRANCE_BLOCTEL: RulePack = {
 export const FRANCE_2026_08: RulePack = {
   id: 'fr-2026-08',
   title: 'France, consent regime for consumer calls (from 2026-08-11)',
-  jurisdictions: ['FR'],
+  jurisdictions: FR_JURISDICTIONS,
   validFrom: '2026-08-11',
   validTo: null,
   timeZone: 'Europe/Paris',
+  territories: OVERSEAS,
   consentMaxAgeDays: {
     phone: {
       days: 365,
       reason: {
         rule: 'fr.phone.consent.max_age',
-        citation: 'Décret n° 2026-662 du 23 juillet 2026 [uncertain]',
+        citation: 'Code de la consommation art. L.223-1; décret n° 2026-662 du 23 juillet 2026 [uncertain]',
         text: '[uncertain] A phone consent is valid for at most one year and is never renewed tacitly; this one is older.',
         textFr: '[incertain] Un consentement au démarchage téléphonique vaut un an au plus, sans reconduction tacite ; celui-ci est plus ancien.',
       },
     },
   },
-  prohibitions: [ENERGY_BAN, ENERGY_PHONE_BAN, HOME_ADAPTATION_BAN],
+  prohibitions: [ENERGY_BAN, HOME_ADAPTATION_BAN, ENERGY_PHONE_BAN],
+  warnings: [POSSIBLE_BAN, SCRAPED_B2B_WARNING],
   channels: {
     email: electronic('email'), sms: electronic('sms'), social_dm: electronic('social_dm'),
     automated_call: AUTOMATED, fax: FAX, phone: PHONE_2026_RULES, postal: POSTAL_RULES,

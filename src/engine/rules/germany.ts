@@ -1,6 +1,6 @@
 // Germany: UWG §7 (unreasonable nuisance) and §7a (proof of phone consent). UWG protects every market
 // participant, so its consent rules also cover businesses and generic addresses.
-import { rule } from './build.ts';
+import { rule, SOFT_OPT_IN } from './build.ts';
 import type { RulePack } from './types.ts';
 
 const UWG = 'UWG §7(2) Nr. 2';
@@ -23,8 +23,8 @@ export const GERMANY: RulePack = {
   prohibitions: [],
   channels: {
     email: [
-      rule('de.email.soft_opt_in', 'customer_soft_opt_in', 'soft_opt_in', 'UWG §7(3)',
-        'Existing customer, similar goods or services: email allowed without consent if an objection was offered at collection and in every message.',
+      rule('de.email.soft_opt_in', SOFT_OPT_IN, 'soft_opt_in', 'UWG §7(3)',
+        'Existing customer whose address was obtained from them at a sale, similar goods or services: email allowed without consent if an objection was offered at collection and in every message.',
         'Client existant, produits analogues : email permis sans consentement si l\u2019opposition a été proposée à la collecte et l\u2019est dans chaque message.'),
       ...consentOnly('email', 'Email', 'L\u2019email'),
     ],

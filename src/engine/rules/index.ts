@@ -9,7 +9,7 @@ import { STRICTEST } from './strictest.ts';
 import type { RulePack } from './types.ts';
 import { UNITED_KINGDOM } from './united-kingdom.ts';
 
-export const RULES_VERSION = '2026.11.3';
+export const RULES_VERSION = '2026.12.1';
 
 export const RULE_PACKS: readonly RulePack[] = [
   FRANCE_BLOCTEL, FRANCE_2026_08, GERMANY, UNITED_KINGDOM, BELGIUM, SPAIN, ITALY, STRICTEST,

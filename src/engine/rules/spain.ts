@@ -1,14 +1,15 @@
 // Spain: LSSI art. 21 (electronic communications, every recipient), Ley General de Telecomunicaciones
-// 11/2022 art. 66.1.b (consumer calls need consent or another basis since 2023-06-29), Lista Robinson.
-import { rule } from './build.ts';
+// 11/2022 art. 66.1.a (automated calls and fax need prior consent) and 66.1.b (other commercial calls need
+// consent or another lawful basis since 2023-06-29), Lista Robinson.
+import { rule, SOFT_OPT_IN } from './build.ts';
 import type { ChannelRule, RulePack } from './types.ts';
 
 const LSSI = 'LSSI (Ley 34/2002) art. 21';
 
 function electronic(ch: 'email' | 'sms' | 'social_dm', en: string, fr: string): ChannelRule[] {
   return [
-    rule(`es.${ch}.soft_opt_in`, 'customer_soft_opt_in', 'soft_opt_in', 'LSSI art. 21.2',
-      'Existing customer, similar products of the same company: allowed without consent, with an opt-out in every message.',
+    rule(`es.${ch}.soft_opt_in`, SOFT_OPT_IN, 'soft_opt_in', 'LSSI art. 21.2',
+      'Existing customer whose details were obtained lawfully from them in a contract, similar products of the same company: allowed without consent, with an opt-out in every message.',
       'Client existant, produits analogues de la même entreprise : permis sans consentement, avec opposition dans chaque message.'),
     rule(`es.${ch}.consent`, 'always', 'consent', LSSI,
       `Commercial ${en} needs prior express consent, for every recipient including businesses.`,
@@ -29,9 +30,9 @@ export const SPAIN: RulePack = {
     email: electronic('email', 'email', 'L\u2019email'),
     sms: electronic('sms', 'SMS', 'Le SMS'),
     social_dm: electronic('social_dm', 'direct messaging', 'Le message privé'),
-    automated_call: [rule('es.automated_call.consent', 'always', 'consent', 'Ley 11/2022 art. 66.1.b',
+    automated_call: [rule('es.automated_call.consent', 'always', 'consent', 'Ley 11/2022 General de Telecomunicaciones art. 66.1.a',
       'Automated calls need prior consent.', 'Les appels automatisés requièrent le consentement préalable.')],
-    fax: [rule('es.fax.consent', 'always', 'consent', LSSI,
+    fax: [rule('es.fax.consent', 'always', 'consent', 'Ley 11/2022 General de Telecomunicaciones art. 66.1.a; LSSI art. 21',
       'Commercial fax needs prior consent.', 'Le fax commercial requiert le consentement préalable.')],
     phone: [
       rule('es.phone.generic', 'b2b_generic', 'not_personal_data', 'GDPR art. 4(1)',

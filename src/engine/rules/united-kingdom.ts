@@ -1,21 +1,28 @@
 // United Kingdom: PECR regs 19-22 (as amended), UK GDPR. Corporate subscribers are outside the consent rule
 // for email/SMS; live calls are screened against TPS/CTPS.
-import { rule } from './build.ts';
+import { rule, SOFT_OPT_IN } from './build.ts';
 import type { ChannelRule, RulePack } from './types.ts';
 
 const PECR22 = 'PECR reg. 22';
 
 function electronic(ch: 'email' | 'sms' | 'social_dm', en: string, fr: string): ChannelRule[] {
   return [
-    rule(`gb.${ch}.generic`, 'b2b_generic', 'not_personal_data', PECR22,
+    // Sole traders and partnerships that are not legal persons are individual subscribers (ICO B2B guidance), and
+    // so is a professional reached at a free-mail address: consent or soft opt-in, as for any individual.
+    rule(`gb.${ch}.individual_subscriber`, { all: ['individual_subscriber', { not: SOFT_OPT_IN }] }, 'consent',
+      `${PECR22}; ICO, business-to-business marketing`,
+      `A sole trader, a partnership without legal personality or a professional at a personal address is an individual subscriber: ${en} needs consent or soft opt-in.`,
+      `Un entrepreneur individuel, une société de personnes sans personnalité morale ou un professionnel à une adresse personnelle est un abonné individuel : ${fr} requiert le consentement ou le « soft opt-in ».`),
+    rule(`gb.${ch}.generic`, { all: ['b2b_generic', { not: 'individual_subscriber' }] }, 'not_personal_data', PECR22,
       `A generic corporate address: ${en} needs no consent; identify the sender and honour objections.`,
       `Adresse générique d\u2019une société : ${fr} ne requiert pas de consentement ; identifier l\u2019expéditeur et respecter les oppositions.`),
-    rule(`gb.${ch}.corporate`, 'b2b_nominative', 'legitimate_interest', `${PECR22}; UK GDPR art. 6(1)(f), 21`,
-      `Corporate subscriber: ${en} needs no consent; identify the sender and honour objections ([uncertain] sole traders and partnerships need consent).`,
-      `Abonné personne morale : ${fr} ne requiert pas de consentement ; identifier l\u2019expéditeur et respecter les oppositions ([incertain] les entrepreneurs individuels doivent consentir).`),
-    rule(`gb.${ch}.soft_opt_in`, 'customer_soft_opt_in', 'soft_opt_in', 'PECR reg. 22(3)',
-      'Existing customer, similar products: soft opt-in, with a simple opt-out in every message.',
-      'Client existant, produits analogues : « soft opt-in », avec une opposition simple dans chaque message.'),
+    rule(`gb.${ch}.corporate`, { all: ['b2b_nominative', { not: 'individual_subscriber' }] }, 'legitimate_interest',
+      `${PECR22}; UK GDPR art. 6(1)(f), 21; ICO, business-to-business marketing`,
+      `Corporate subscriber (a company, an LLP, a Scottish partnership, a public body): ${en} needs no consent; identify the sender and honour objections. [uncertain] Taken as corporate unless flagged a sole trader or reached at a free-mail address.`,
+      `Abonné personne morale (société, LLP, partnership écossais, organisme public) : ${fr} ne requiert pas de consentement ; identifier l\u2019expéditeur et respecter les oppositions. [incertain] Réputé personne morale sauf indicateur d\u2019entrepreneur individuel ou adresse de messagerie grand public.`),
+    rule(`gb.${ch}.soft_opt_in`, SOFT_OPT_IN, 'soft_opt_in', 'PECR reg. 22(3)',
+      'Existing customer whose details were obtained from them in a sale, similar products: soft opt-in, with a simple opt-out in every message.',
+      'Client existant dont les coordonnées ont été obtenues auprès de lui lors d\u2019une vente, produits analogues : « soft opt-in », avec une opposition simple dans chaque message.'),
     rule(`gb.${ch}.consent`, 'always', 'consent', PECR22,
       `An individual may receive ${en} only with consent.`,
       `Un particulier ne peut recevoir ${fr} qu\u2019avec son consentement.`),
@@ -67,6 +74,6 @@ export const UNITED_KINGDOM: RulePack = {
   },
   calling: null,
   uncertain: [
-    'A professional at a company domain is taken as a corporate subscriber; sole traders and partnerships would need consent.',
+    'A professional at a company domain is taken as a corporate subscriber unless flagged a sole trader (individual subscribers need consent or soft opt-in).',
   ],
 };

@@ -5,7 +5,7 @@ export type ObjectionChannel = Channel | 'all';
 export type Status = 'compliant' | 'at_risk' | 'blocked' | 'expired';
 export type Audience = 'b2c' | 'b2b_nominative' | 'b2b_generic' | 'unknown';
 export type Basis = 'consent' | 'legitimate_interest' | 'soft_opt_in' | 'contract' | 'not_personal_data';
-export type Blocker = 'needs_consent' | 'invalid_consent' | 'objected' | 'retention_expired' | 'forbidden';
+export type Blocker = 'needs_consent' | 'invalid_consent' | 'objected' | 'retention_expired' | 'forbidden' | 'call_limit';
 export type ConsentMethod =
   | 'unticked_checkbox' | 'double_opt_in' | 'signed_form' | 'oral_recorded' | 'pre_ticked_checkbox' | 'terms_acceptance' | 'implicit';
 export type RetentionState = 'active' | 'expiring_soon' | 'expired';
@@ -18,7 +18,10 @@ export const CONSENT_METHODS: readonly ConsentMethod[] = [
 export const INVALID_CONSENT_METHODS: readonly ConsentMethod[] = ['pre_ticked_checkbox', 'terms_acceptance', 'implicit'];
 
 export interface CardReason { rule: string; text: string; textFr: string; citation: string }
-export interface CardChannel { channel: Channel; allowed: boolean; basis: Basis | null; blocker: Blocker | null; reasons: CardReason[] }
+/** `until`: with blocker `call_limit`, when the channel may be used again (ISO instant). */
+export interface CardChannel {
+  channel: Channel; allowed: boolean; basis: Basis | null; blocker: Blocker | null; until?: string; reasons: CardReason[];
+}
 export interface CardConsent { channel: Channel; method: ConsentMethod; givenAt: string; proofRef: string | null; withdrawnAt: string | null }
 export interface CardObjection { channel: ObjectionChannel; at: string }
 
@@ -60,12 +63,14 @@ export type SequenceBlocking = 'enforce' | 'flag_only' | 'off';
 export interface CrmSettings {
   offerDescription: string;
   activity: string;
+  /** An id of the closed sector list (shared/sectors.ts), or '' when not said. */
+  sector: string;
   targetRoles: string[];
   defaultJurisdiction: Jurisdiction;
   retention: { prospectYears: number; customerYears: number; warningDays: number };
   expiryAction: ExpiryAction;
   sequenceBlocking: SequenceBlocking;
-  controller: { name: string; address: string; dpoContact: string };
+  controller: { name: string; address: string; dpoContact: string; logoUrl: string };
   privacyPolicyUrl: string;
   preferenceCentreEnabled: boolean;
   notifyOwnerOnBlock: boolean;

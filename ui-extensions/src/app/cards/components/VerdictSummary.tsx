@@ -1,6 +1,6 @@
 // Status, audience, per-channel verdicts with their reasons and citations.
 import { DescriptionList, DescriptionListItem, Divider, Flex, StatusTag, Tag, Text } from '@hubspot/ui-extensions';
-import { translate, type Lang } from '../../shared/i18n.ts';
+import { formatDate, translate, type Lang } from '../../shared/i18n.ts';
 import type { CardView } from '../../shared/types.ts';
 import { STATUS_VARIANT, label, reasonText } from '../../shared/present.ts';
 
@@ -22,6 +22,7 @@ export function VerdictSummary({ card, lang }: { card: CardView; lang: Lang }) {
                 </Tag>
                 <Text testId={`channel-${c.channel}-why`} variant="microcopy">
                   {c.allowed && c.basis ? label(lang, 'basis', c.basis) : c.blocker ? label(lang, 'blocker', c.blocker) : ''}
+                  {!c.allowed && c.until ? ` ${translate(lang, 'card.channel.until', { date: formatDate(lang, c.until) })}` : ''}
                 </Text>
               </Flex>
               {c.reasons.map((r) => (

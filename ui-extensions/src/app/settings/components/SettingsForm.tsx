@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Alert, Button, Checkbox, Divider, Flex, Form, Input, NumberInput, Select, Text, TextArea } from '@hubspot/ui-extensions';
 import { translate, type Lang } from '../../shared/i18n.ts';
 import { JURISDICTIONS, type CrmSettings, type ExpiryAction, type Jurisdiction, type SequenceBlocking } from '../../shared/types.ts';
+import { SECTOR_OPTIONS } from '../../shared/sectors.ts';
 import { BACKEND_BASE_URL } from '../../shared/app-config.generated.ts';
 import type { SaveOutcome } from '../hooks/useSettings.ts';
 import { normaliseSettings, parseRoles, validateSettings, type FieldErrors } from '../utils/validate.ts';
@@ -34,6 +35,11 @@ export function SettingsForm({ lang, initial, save, onSubmit }: {
           onChange={(v) => set({ offerDescription: v })} {...err('offerDescription')} />
         <Input testId="activity" name="activity" label={translate(lang, 'settings.activity')} value={draft.activity}
           onChange={(v) => set({ activity: v })} {...err('activity')} />
+        <Select testId="sector" name="sector" label={translate(lang, 'settings.sector')} description={translate(lang, 'settings.sector.help')}
+          value={draft.sector} onChange={(v) => set({ sector: String(v ?? '') })} {...err('sector')}
+          options={[{ value: '', label: translate(lang, 'settings.sector.none') }, ...SECTOR_OPTIONS.map((s) => ({
+            value: s.id, label: s.banned ? `${s[lang]} (${translate(lang, 'settings.sector.banned')})` : s[lang],
+          }))]} />
         <Input testId="target-roles" name="targetRoles" label={translate(lang, 'settings.targetRoles')}
           description={translate(lang, 'settings.targetRoles.help')} value={rolesText} onChange={setRolesText} {...err('targetRoles')} />
         <Divider />
@@ -64,6 +70,8 @@ export function SettingsForm({ lang, initial, save, onSubmit }: {
           onChange={(v) => set({ controller: { ...draft.controller, address: v } })} {...err('controller.address')} />
         <Input testId="dpo-contact" name="dpoContact" label={translate(lang, 'settings.dpoContact')} value={draft.controller.dpoContact}
           onChange={(v) => set({ controller: { ...draft.controller, dpoContact: v } })} {...err('controller.dpoContact')} />
+        <Input testId="controller-logo" name="controllerLogoUrl" label={translate(lang, 'settings.controllerLogoUrl')} value={draft.controller.logoUrl}
+          onChange={(v) => set({ controller: { ...draft.controller, logoUrl: v } })} {...err('controller.logoUrl')} />
         <Input testId="privacy-url" name="privacyPolicyUrl" label={translate(lang, 'settings.privacyPolicyUrl')} value={draft.privacyPolicyUrl} required
           onChange={(v) => set({ privacyPolicyUrl: v })} {...err('privacyPolicyUrl')} />
         <Checkbox testId="preference-centre" name="preferenceCentreEnabled" checked={draft.preferenceCentreEnabled}

@@ -2,6 +2,7 @@
 // The backend stays the authority: its 422 field errors are shown the same way.
 import { translate, type Lang } from '../../shared/i18n.ts';
 import { JURISDICTIONS, type CrmSettings } from '../../shared/types.ts';
+import { SECTOR_OPTIONS } from '../../shared/sectors.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -19,6 +20,7 @@ export function validateSettings(lang: Lang, s: CrmSettings): FieldErrors {
   };
   if (s.offerDescription.trim().length > 1000) errors.offerDescription = translate(lang, 'validation.tooLong', { max: 1000 });
   if (s.activity.trim().length > 200) errors.activity = translate(lang, 'validation.tooLong', { max: 200 });
+  if (s.sector !== '' && !SECTOR_OPTIONS.some((o) => o.id === s.sector)) errors.sector = translate(lang, 'validation.required');
   if (s.targetRoles.length > 50 || s.targetRoles.some((r) => r.length === 0 || r.length > 80)) errors.targetRoles = translate(lang, 'validation.roles');
   if (!JURISDICTIONS.includes(s.defaultJurisdiction)) errors.defaultJurisdiction = translate(lang, 'validation.required');
   range('retention.prospectYears', s.retention.prospectYears, 1, 5);
@@ -29,6 +31,8 @@ export function validateSettings(lang: Lang, s: CrmSettings): FieldErrors {
   const dpo = s.controller.dpoContact.trim();
   if (dpo.length > 200) errors['controller.dpoContact'] = translate(lang, 'validation.tooLong', { max: 200 });
   else if (dpo !== '' && !EMAIL.test(dpo) && !isHttpsUrl(dpo)) errors['controller.dpoContact'] = translate(lang, 'validation.contact');
+  const logo = s.controller.logoUrl.trim();
+  if (logo !== '' && !isHttpsUrl(logo)) errors['controller.logoUrl'] = translate(lang, 'validation.https');
   if (!isHttpsUrl(s.privacyPolicyUrl.trim())) errors.privacyPolicyUrl = translate(lang, 'validation.https');
   return errors;
 }
@@ -44,7 +48,7 @@ export function normaliseSettings(s: CrmSettings): CrmSettings {
     ...s,
     offerDescription: s.offerDescription.trim(),
     activity: s.activity.trim(),
-    controller: { name: s.controller.name.trim(), address: s.controller.address.trim(), dpoContact: s.controller.dpoContact.trim() },
+    controller: { name: s.controller.name.trim(), address: s.controller.address.trim(), dpoContact: s.controller.dpoContact.trim(), logoUrl: s.controller.logoUrl.trim() },
     privacyPolicyUrl: s.privacyPolicyUrl.trim(),
   };
 }
