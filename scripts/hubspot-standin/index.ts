@@ -10,9 +10,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { automationRouter, type WorkflowCallbackRecord } from './automation-routes.ts';
 import { crmRouter } from './crm-routes.ts';
 import { ApiError, rateLimitBody, sendError, unauthorized } from './errors.ts';
-import { OAuthServer } from './oauth.ts';
+import { AUTOMATION_TIER_SCOPES, OAuthServer } from './oauth.ts';
 import { HUBSPOT_LIMITS, RateLimiter, type RateLimits } from './ratelimit.ts';
 import { seedContacts as seed } from './seed.ts';
+import { specValidation, type SpecViolation } from './spec-validation.ts';
 import { StandInState, prng, type ChangeSource, type Enrollment, type Task } from './state.ts';
 import {
   WebhookDispatcher, loadSubscriptions, signV2, signV3, subscriptionsFromAppJson,
@@ -51,6 +52,8 @@ export interface StandInOptions {
   searchLagMs?: number;
   /** Clock for token expiry and timestamps (tests). */
   now?: () => number;
+  /** Check every request and answer against HubSpot's vendored specs (spec/hubspot/). Default true. */
+  specValidation?: boolean;
 }
 
 export interface StandInStats {
@@ -88,7 +91,8 @@ export interface StandIn {
   url: string;
   authorizeUrl: string;
   appId: number;
-  createAccount(options?: { portalId?: number }): { portalId: number };
+  /** `automationTier: false`: an account without workflows and sequences (the automation scopes cannot be granted). */
+  createAccount(options?: { portalId?: number; automationTier?: boolean }): { portalId: number };
   approveInstallsAs(portalId: number): void;
   /** The next /oauth/authorize answers error=access_denied (user declined). */
   denyNextInstall(): void;
@@ -128,6 +132,8 @@ export interface StandIn {
   revokeRefreshTokens(portalId: number): void;
   stats(portalId?: number): StandInStats;
   resetStats(): void;
+  /** Requests and answers of this stand-in that broke HubSpot's specs (also failing the test that made them). */
+  specViolations(): SpecViolation[];
   close(): Promise<void>;
 }
 
@@ -176,6 +182,10 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  // HubSpot's published specs judge every request and answer (scripts/hubspot-standin/spec-validation.ts).
+  const violations: SpecViolation[] = [];
+  if (options.specValidation !== false) app.use(specValidation({ onViolation: (v) => violations.push(v) }));
+
   // Statistics: every call, by portal (0 when unauthenticated) and by route pattern.
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.on('finish', () => {
@@ -206,6 +216,15 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview'));
     }
     res.locals.portalId = auth.info.portalId;
+    // The scopes the spec's operation names (spec-validation.ts puts them in res.locals): 403 MISSING_SCOPES without them.
+    const needed = res.locals.requiredScopes as string[][] | undefined;
+    if (needed && needed.length > 0 && !needed.some((set) => set.every((x) => auth.info.scopes.includes(x)))) {
+      return sendError(res, new ApiError(403, 'MISSING_SCOPES',
+        'This app hasn\'t been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.', {
+          errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [...new Set(needed.flat())] } }],
+          links: { scopes: 'https://developers.hubspot.com/scopes' },
+        }));
+    }
     next();
   });
 
@@ -289,10 +308,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     url,
     authorizeUrl: `${url}/oauth/authorize`,
     appId,
-    createAccount: (o) => ({ portalId: state.createAccount(o?.portalId).portalId }),
+    createAccount: (o) => ({ portalId: state.createAccount(o?.portalId, { automationTier: o?.automationTier }).portalId }),
     approveInstallsAs: (portalId) => oauth.approveInstallsAs(portalId),
     denyNextInstall: () => oauth.denyNextInstall(),
-    installDirectly: (portalId, scopes) => oauth.issueTokens(portalId, scopes ?? DEFAULT_SCOPES),
+    installDirectly: (portalId, scopes) => oauth.issueTokens(portalId, scopes
+      ?? DEFAULT_SCOPES.filter((x) => state.account(portalId).automationTier || !AUTOMATION_TIER_SCOPES.has(x))),
     uninstall: (portalId) => oauth.uninstall(portalId),
     isInstalled: (portalId) => state.accounts.get(portalId)?.installed === true,
     seedContacts: async (portalId, count, o) => seed(state, portalId, count, { seed: o?.seed ?? options.seed, emitWebhooks: o?.emitWebhooks }),
@@ -413,6 +433,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       }
       return out;
     },
+    specViolations: () => [...violations],
     resetStats: () => {
       stats.clear();
       dispatcher?.perPortal.clear();

@@ -125,7 +125,9 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
   /** Discovers (once a day) the unenroll action type and creates the unenroll workflow when possible. */
   async function ensureLevers(portalId: number): Promise<PortalLevers> {
     const current = await loadLevers(portalId);
-    const fresh = current.checkedAt !== null && now().getTime() - new Date(current.checkedAt).getTime() < RECHECK_MS;
+    // A check stamped in the future (clock moved back, or another clock) counts as stale.
+    const age = current.checkedAt === null ? Infinity : now().getTime() - new Date(current.checkedAt).getTime();
+    const fresh = age >= 0 && age < RECHECK_MS;
     if (fresh) return current;
     const next: PortalLevers = { ...current, checkedAt: now().toISOString() };
     // Once a day: the workflow may have been deleted or switched off in the account; recreate it then.
@@ -292,14 +294,19 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
 export type SequenceEnforcer = ReturnType<typeof createSequenceEnforcer>;
 
 /**
- * Workflows v4 definition. Contacts enter when they are flagged (pg_sequence_blocked = true) AND enrolled in a
- * sequence (hs_sequences_is_enrolled = true), and re-enter each time either becomes true again: so HubSpot itself
- * stops the sequence of a flagged contact enrolled later, without waiting for our detection, and a contact flagged
- * while enrolled is stopped too. The only action is HubSpot's own "unenroll from sequence".
+ * Workflows v4 definition (ApiContactFlowCreateRequest in HubSpot's Automation v4 spec, every required field set,
+ * nothing the create request does not define: HubSpot assigns nextAvailableActionId itself). Contacts enter when
+ * they are flagged (pg_sequence_blocked = true) AND enrolled in a sequence (hs_sequences_is_enrolled = true), and
+ * re-enter each time either becomes true again: so HubSpot itself stops the sequence of a flagged contact enrolled
+ * later, without waiting for our detection, and a contact flagged while enrolled is stopped too. The only action
+ * is HubSpot's own "unenroll from sequence".
  */
 export function unenrollWorkflow(actionTypeId: string, name: string): Record<string, unknown> {
-  const flagged = { filterType: 'PROPERTY', property: 'pg_sequence_blocked', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } };
-  const enrolled = { filterType: 'PROPERTY', property: 'hs_sequences_is_enrolled', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } };
+  // PublicBoolPropertyOperation requires includeObjectsWithNoValueSet: a contact with no value is not flagged.
+  const isTrue = (property: string) => ({
+    filterType: 'PROPERTY', property,
+    operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true, includeObjectsWithNoValueSet: false },
+  });
   const branch = (filters: unknown[]) => ({ filterBranchType: 'AND', filterBranchOperator: 'AND', filterBranches: [], filters });
   return {
     type: 'CONTACT_FLOW',
@@ -308,15 +315,21 @@ export function unenrollWorkflow(actionTypeId: string, name: string): Record<str
     name,
     description: 'Created by Prospect Guard. Stops the sequences of contacts the law does not let you email. Do not edit.',
     isEnabled: true,
+    canEnrollFromSalesforce: false,
     startActionId: '1',
-    nextAvailableActionId: '2',
     actions: [{ actionId: '1', actionTypeId, actionTypeVersion: 0, type: 'SINGLE_CONNECTION', fields: {} }],
     enrollmentCriteria: {
       type: 'LIST_BASED',
       shouldReEnroll: true,
-      listFilterBranch: { filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [], filterBranches: [branch([flagged, enrolled])] },
-      reEnrollmentTriggersFilterBranches: [branch([flagged]), branch([enrolled])],
+      listFilterBranch: { filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [], filterBranches: [branch([isTrue('pg_sequence_blocked'), isTrue('hs_sequences_is_enrolled')])] },
+      reEnrollmentTriggersFilterBranches: [branch([isTrue('pg_sequence_blocked')]), branch([isTrue('hs_sequences_is_enrolled')])],
       unEnrollObjectsNotMeetingCriteria: false,
     },
+    // No schedule limits: a blocked contact is stopped at once, any day, any time.
+    blockedDates: [],
+    timeWindows: [],
+    customProperties: {},
+    dataSources: [],
+    suppressionListIds: [],
   };
 }
