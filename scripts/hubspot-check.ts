@@ -363,16 +363,21 @@ export const SCOPE_EVIDENCE: Record<string, { why: string; pattern: RegExp | 'ma
   'crm.objects.contacts.write': { why: 'write verdict properties, GDPR delete', pattern: /contacts\.(?:basicApi\.update|batchApi\.update|gdprApi)|gdpr-delete/ },
   'crm.schemas.contacts.write': { why: 'create the Prospect Guard property group and properties', pattern: /properties\.(?:coreApi|groupsApi|batchApi)\.create|\/crm\/v3\/properties\/contacts/ },
   'communication_preferences.read_write': { why: 'objections written to subscription status', pattern: /communication-preferences\/v[34]/ },
-  automation: { why: 'custom workflow action and unenrol workflows', pattern: /\/automation\/v4\/(?:actions|flows)|workflowActions/ },
-  'automation.sequences.read': { why: 'read sequence enrolments', pattern: /\/automation\/v4\/sequences/ },
-  'automation.sequences.enrollments.write': { why: 'enrol through the app after a check', pattern: /\/automation\/v4\/sequences\/enrollments/ },
+  automation: { why: 'custom workflow action and unenrol workflows (optional: tier-dependent)', pattern: /\/automation\/v4\/(?:actions|flows)|workflowActions/ },
+  'automation.sequences.read': { why: 'read sequence enrolments (optional: tier-dependent)', pattern: /\/automation\/v4\/sequences/ },
 };
+
+/** Scopes an account has only on some tiers: required, they block the install on the others (HubSpot's scopes doc). */
+export const TIER_DEPENDENT_SCOPES = new Set(['automation', 'automation.sequences.read', 'automation.sequences.enrollments.write']);
 
 export function checkScopes(repoRoot: string, manifest: Manifest): string[] {
   const dirs = ['src', 'webhooks', 'ui-extensions/src'];
   const sources = dirs.flatMap((d) => listFiles(path.join(repoRoot, d), (f) => /\.(ts|tsx)$/.test(f)))
     .map((f) => readFileSync(f, 'utf8'));
   const problems: string[] = [];
+  for (const scope of manifest.auth.requiredScopes) {
+    if (TIER_DEPENDENT_SCOPES.has(scope)) problems.push(`scope ${scope} depends on the account's tier: make it optional, not required`);
+  }
   for (const scope of [...manifest.auth.requiredScopes, ...manifest.auth.optionalScopes]) {
     const rule = SCOPE_EVIDENCE[scope];
     if (!rule) { problems.push(`scope ${scope}: no usage rule (add it to SCOPE_EVIDENCE or drop the scope)`); continue; }

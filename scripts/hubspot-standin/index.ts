@@ -139,7 +139,7 @@ export interface StandIn {
 
 const DEFAULT_SCOPES = [
   'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write',
-  'communication_preferences.read_write', 'automation', 'automation.sequences.read', 'automation.sequences.enrollments.write',
+  'communication_preferences.read_write', 'automation', 'automation.sequences.read',
 ];
 
 const APP_JSON = fileURLToPath(new URL('../../app.json', import.meta.url));

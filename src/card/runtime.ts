@@ -26,7 +26,7 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
   return {
     clientSecret: config.hubspotClientSecret,
     publicBaseUrl: config.publicBaseUrl,
-    installations: { isActive: (p) => installations.isActive(p) },
+    installations: { isActive: (p) => installations.isActive(p), grantedScopes: async (p) => (await installations.get(p))?.scopes ?? null },
     contacts: { readFacts: (p, c) => pipeline.readFacts(p, c) },
     stored: {
       async get(p, c) {

@@ -16,6 +16,7 @@ import type { HubSpotApi } from './hubspot-api.ts';
 import type { Clock } from './ports.ts';
 import { systemClock } from './ports.ts';
 import type { Verdict } from '../engine/types.ts';
+import { hasScope } from './levers.ts';
 
 export const BLOCKED_EMAIL_BASES = ['needs_consent', 'invalid_consent', 'objected', 'retention_expired', 'forbidden'] as const;
 
@@ -87,6 +88,8 @@ export interface SequenceEnforcerDeps {
   log?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
   /** Name given to the unenroll workflow in the account. */
   workflowName?: string;
+  /** The scopes HubSpot granted at install (null: unknown, every lever is tried). */
+  grantedScopes?: (portalId: number) => Promise<string[] | null>;
 }
 
 interface PortalLevers {
@@ -135,7 +138,12 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
       const flow = await hubspot.getFlow(portalId, next.unenrollFlowId).catch(() => null);
       if (!flow || flow.isEnabled === false) next.unenrollFlowId = null;
     }
-    try {
+    const scopes = await deps.grantedScopes?.(portalId) ?? null;
+    if (!hasScope(scopes, 'automation')) {
+      // No workflows in this account: nothing to discover, nothing to create (HubSpot would answer 403).
+      next.unenrollActionTypeId = null;
+      next.unenrollFlowId = null;
+    } else try {
       const types = await hubspot.actionTypes(portalId);
       const unenroll = types?.find((t) => /un-?enrol{1,2}.*sequence/i.test(t.actionName ?? '')) ?? null;
       next.unenrollActionTypeId = unenroll?.actionTypeId ?? null;
@@ -180,6 +188,7 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
     }
     if (!enforce) stamp({ lever: 'workflow_unenroll', status: 'skipped', detail: 'portal setting: flag only' });
     else if (portalLevers?.unenrollFlowId) stamp({ lever: 'workflow_unenroll', status: 'done', id: portalLevers.unenrollFlowId, detail: `workflow ${portalLevers.unenrollFlowId} (action ${portalLevers.unenrollActionTypeId ?? '?'}) enrols on pg_sequence_blocked=true` });
+    else if (!hasScope(await deps.grantedScopes?.(portalId) ?? null, 'automation')) stamp({ lever: 'workflow_unenroll', status: 'unavailable', detail: 'automation scope not granted: the account has no workflows' });
     else stamp({ lever: 'workflow_unenroll', status: 'unavailable', detail: portalLevers?.unenrollActionTypeId ? 'workflow could not be created' : 'the account does not offer the unenroll-from-sequence action through the Workflows API' });
 
     if (verdict.blocker === 'objected') {
@@ -236,7 +245,9 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
     const props = contact.properties;
     const verdict = emailVerdictOf(verdictIn) ?? emailVerdictFromProperties(props);
     if (!verdict || verdict.allowed) return null;
-    const enrollments = await hubspot.sequenceEnrollments(portalId, contactId).catch(() => null);
+    // Without automation.sequences.read the enrolment API answers 403: the contact's sequence properties decide.
+    const canReadEnrolments = hasScope(await deps.grantedScopes?.(portalId) ?? null, 'automation.sequences.read');
+    const enrollments = canReadEnrolments ? await hubspot.sequenceEnrollments(portalId, contactId).catch(() => null) : null;
     const active = enrollments?.find((e) => !e.status || /ACTIVE|EXECUTING|ENROLLED|PAUSED/i.test(e.status)) ?? null;
     if (!active && props.hs_sequences_is_enrolled !== 'true') return null; // not (or no longer) enrolled
     const key = active?.id ? `enrollment:${active.id}` : `latest:${props.hs_latest_sequence_enrolled ?? '?'}:${props.hs_latest_sequence_enrolled_date ?? '?'}`;

@@ -119,11 +119,16 @@ describe('HubSpot project generated from app.json', () => {
     temps.push(repo);
     mkdirSync(path.join(repo, 'src'), { recursive: true });
     writeFileSync(path.join(repo, 'src/read.ts'), "export const url = '/crm/v3/objects/contacts/batch/read';\n");
-    const m = { ...manifest, auth: { ...manifest.auth, requiredScopes: ['oauth', 'crm.objects.contacts.read', 'automation.sequences.read', 'tickets'] } };
+    const m = { ...manifest, auth: { ...manifest.auth, requiredScopes: ['oauth', 'crm.objects.contacts.read', 'tickets'], optionalScopes: ['automation.sequences.read'] } };
     expect(checkScopes(repo, m)).toEqual([
-      'scope automation.sequences.read (read sequence enrolments): no code uses it',
       'scope tickets: no usage rule (add it to SCOPE_EVIDENCE or drop the scope)',
+      'scope automation.sequences.read (read sequence enrolments (optional: tier-dependent)): no code uses it',
     ]);
+  });
+
+  it('refuses a tier-dependent scope among the required ones (it would block installs on lower tiers)', () => {
+    const m = { ...manifest, auth: { ...manifest.auth, requiredScopes: [...manifest.auth.requiredScopes, 'automation'], optionalScopes: ['automation.sequences.read'] } };
+    expect(checkScopes(ROOT, m)).toEqual(['scope automation depends on the account\'s tier: make it optional, not required']);
   });
 });
 
