@@ -54,6 +54,8 @@ export interface StandInOptions {
   now?: () => number;
   /** Check every request and answer against HubSpot's vendored specs (spec/hubspot/). Default true. */
   specValidation?: boolean;
+  /** Told of each spec violation as it happens (the standalone server prints them). */
+  onSpecViolation?: (v: SpecViolation) => void;
 }
 
 export interface StandInStats {
@@ -184,7 +186,14 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
 
   // HubSpot's published specs judge every request and answer (scripts/hubspot-standin/spec-validation.ts).
   const violations: SpecViolation[] = [];
-  if (options.specValidation !== false) app.use(specValidation({ onViolation: (v) => violations.push(v) }));
+  if (options.specValidation !== false) {
+    app.use(specValidation({
+      onViolation: (v) => {
+        if (violations.push(v) > 1000) violations.shift();
+        options.onSpecViolation?.(v);
+      },
+    }));
+  }
 
   // Statistics: every call, by portal (0 when unauthenticated) and by route pattern.
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -11,9 +11,12 @@ export interface SpecViolation {
 }
 
 const registry: SpecViolation[] = [];
+/** Outside tests nothing drains the record (demo, bench): keep the latest ones only. */
+const KEPT = 1000;
 
 export function recordSpecViolation(v: SpecViolation): void {
   registry.push(v);
+  if (registry.length > KEPT) registry.splice(0, registry.length - KEPT);
 }
 
 /** Violations recorded since the last call, in order; the list is emptied. */
