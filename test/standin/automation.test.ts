@@ -63,6 +63,10 @@ describe('stand-in communication preferences, sequences and automation', () => {
   });
 
   it('lists sequences, enrols a contact once, reads the enrolment, and offers no unenroll', async () => {
+    // The app does not ask for the enrolment scope; a user-side integration that enrols has it.
+    ({ accessToken: token } = standIn.installDirectly(portalId, [
+      'oauth', 'crm.objects.contacts.read', 'automation.sequences.read', 'automation.sequences.enrollments.write',
+    ]));
     expect((await api(standIn, token, 'GET', '/automation/v4/sequences')).status).toBe(400); // userId is required
     expect(takeExpectedViolations()).toEqual(['request GET /automation/v4/sequences']);
     const list = await api(standIn, token, 'GET', '/automation/v4/sequences?userId=9001');
