@@ -135,5 +135,16 @@ describe('an account without the automation tier', () => {
     expect((await app.installations.get(portalId))?.scopes).toEqual(expect.arrayContaining(['automation', 'automation.sequences.read']));
     const settings = await signed(portalId, `/api/portals/${portalId}/settings`);
     expect(Object.values(leverStates(settings.body.levers)).every(Boolean)).toBe(true);
+
+    // The app's unenroll workflow passes the stand-in's Automation v4 spec check and is created (a request
+    // breaking the spec would be refused there and fail this test through the spec-violation hook).
+    const id = standIn.createContact(portalId, {
+      email: 'ines.garnier@gmail.com', country: 'France', pg_basis_email: 'needs_consent', hs_sequences_is_enrolled: 'true',
+      hs_latest_sequence_enrolled: '902', hs_latest_sequence_enrolled_date: '2026-11-20T08:00:00.000Z',
+    });
+    const out = await enf.sequences.onSequenceEnrolmentDetected(portalId, id, { allowed: false, blocker: 'needs_consent', reason: null });
+    expect(out?.levers.find((l) => l.lever === 'workflow_unenroll')).toMatchObject({ status: 'done' });
+    const [flow] = standIn.flows(portalId);
+    expect(flow).toMatchObject({ type: 'CONTACT_FLOW', flowType: 'WORKFLOW', blockedDates: [], timeWindows: [], nextAvailableActionId: '2' });
   });
 });
