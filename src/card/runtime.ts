@@ -31,7 +31,7 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
     appId: config.hubspotAppId,
     actionSignature: actionSignatureFromAppJson(),
     replays: createDbReplayStore(db),
-    installations: { isActive: (p) => installations.isActive(p) },
+    installations: { isActive: (p) => installations.isActive(p), grantedScopes: async (p) => (await installations.get(p))?.scopes ?? null },
     contacts: { readFacts: (p, c) => pipeline.readFacts(p, c) },
     stored: {
       async get(p, c) {

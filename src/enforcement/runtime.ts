@@ -109,6 +109,7 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     const sequences = createSequenceEnforcer({
       db, ledger: enforcement.ledger, hubspot, log,
       settings: async (p) => { const s = await settingsOf(p); return { sequenceBlocking: s.sequenceBlocking, notifyOwnerOnBlock: s.notifyOwnerOnBlock }; },
+      grantedScopes: async (p) => (await installations.get(p))?.scopes ?? null,
     });
     const preferenceLink = (portalId: number, contactId: string, email: string | null) =>
       preferenceUrl(config.publicBaseUrl, createPreferenceToken(key, { portalId, contactId, email }));

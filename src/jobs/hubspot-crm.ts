@@ -134,6 +134,8 @@ export function createHubSpotCrm(options: {
         sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }] as unknown as string[],
         properties,
         limit,
+        // Paged by the hs_object_id filter, so always the first page; HubSpot's spec marks `after` required.
+        after: '0',
       } as Parameters<Client['crm']['contacts']['searchApi']['doSearch']>[0]), signal);
       return { total: res.total, results: res.results.map(toRecord) };
     },
