@@ -66,10 +66,36 @@ export class LedgerPayloadError extends Error {
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 const CLEAR_KEYS = new Set(['email', 'phone', 'mobilephone', 'emailaddress', 'phonenumber']);
 
-/** Rejects payloads carrying an email address or a phone number in clear (hash them first). */
+/**
+ * The forms a text may take once read back: as stored, percent-decoded (URL paths and query strings, decoded
+ * repeatedly for double encoding) and with HTML character references for "@" and "." resolved.
+ */
+export function decodedForms(text: string): string[] {
+  const forms = [text];
+  let current = text;
+  for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(current); i += 1) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      // A malformed sequence elsewhere must not hide a well-formed %40: decode each escape on its own.
+      next = current.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    }
+    if (next === current) break;
+    forms.push(next);
+    current = next;
+  }
+  const entities = current.replace(/&#0*64;|&#x0*40;|&commat;/gi, '@').replace(/&#0*46;|&#x0*2e;|&period;/gi, '.');
+  if (entities !== current) forms.push(entities);
+  return forms;
+}
+
+/** Rejects payloads carrying an email address or a phone number in clear (hash them first), encoded or not. */
 export function assertNoClearContactData(value: unknown, path = 'payload'): void {
   if (typeof value === 'string') {
-    if (EMAIL_IN_TEXT.test(value)) throw new LedgerPayloadError(`${path}: looks like an email address in clear; store a hash`);
+    if (decodedForms(value).some((form) => EMAIL_IN_TEXT.test(form))) {
+      throw new LedgerPayloadError(`${path}: looks like an email address in clear; store a hash`);
+    }
     return;
   }
   if (Array.isArray(value)) {
