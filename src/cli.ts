@@ -33,13 +33,23 @@ export const COMMANDS: CliCommand[] = [
   },
   {
     words: ['ledger', 'verify'],
-    summary: 'check that a portal\'s evidence ledger hash chain is intact (exit 1 when it is not)',
+    summary: 'check a portal\'s evidence ledger: keyed hash chain and signed checkpoints (exit 1 when broken)',
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['verify', ...argv]),
   },
   {
     words: ['ledger', 'export'],
     summary: 'export a portal\'s (or one contact\'s) evidence ledger for an audit, as JSON or an HTML report',
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['export', ...argv]),
+  },
+  {
+    words: ['ledger', 'checkpoint'],
+    summary: 'sign the evidence ledger\'s chain head(s) and append them to LEDGER_CHECKPOINT_PATH, outside the database',
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['checkpoint', ...argv]),
+  },
+  {
+    words: ['ledger', 'rekey'],
+    summary: 'rewrite an evidence ledger chain from before keyed hashing under LEDGER_HMAC_KEY (after checking it)',
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['rekey', ...argv]),
   },
   {
     words: ['suppression', 'import'],

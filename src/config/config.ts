@@ -21,6 +21,15 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Express `trust proxy`: how many proxy hops to trust for the client address (rate limits); default loopback only. */
   trustProxy: number | 'loopback';
+  /** Evidence ledger (src/ledger/secrets.ts resolves them; production requires all three). */
+  ledger: {
+    /** HMAC-SHA256 key ring of the hash chain (LEDGER_HMAC_KEY). */
+    hmacKeys: TokenKeyRing | null;
+    /** Ed25519 seeds signing the checkpoints (LEDGER_SIGNING_KEY); the first signs, every one verifies. */
+    signingKeys: TokenKeyRing | null;
+    /** Append-only JSONL file of signed checkpoints, outside the database (LEDGER_CHECKPOINT_PATH). */
+    checkpointPath: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -60,6 +69,9 @@ const EnvSchema = z.object({
   TOKEN_ENCRYPTION_KEY: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   TRUST_PROXY: optional(z.string().regex(/^(loopback|\d{1,2})$/, 'must be "loopback" or a number of proxy hops')),
+  LEDGER_HMAC_KEY: optional(z.string()),
+  LEDGER_SIGNING_KEY: optional(z.string()),
+  LEDGER_CHECKPOINT_PATH: optional(z.string().min(1)),
 });
 
 /** Reads the environment once. Throws ConfigError naming every bad or missing variable. */
@@ -96,6 +108,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
 
+  const ledgerKey = (name: 'LEDGER_HMAC_KEY' | 'LEDGER_SIGNING_KEY'): TokenKeyRing | null => {
+    const value = e[name];
+    if (value === undefined) return null;
+    try {
+      return parseTokenKeys(value);
+    } catch (err) {
+      throw new ConfigError(`${name}: ${(err as Error).message}`, [name]);
+    }
+  };
+
   const port = e.PORT ?? 3000;
   return {
     nodeEnv,
@@ -112,5 +134,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenKeys,
     logLevel: e.LOG_LEVEL ?? 'info',
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'loopback' ? 'loopback' : Number(e.TRUST_PROXY),
+    ledger: { hmacKeys: ledgerKey('LEDGER_HMAC_KEY'), signingKeys: ledgerKey('LEDGER_SIGNING_KEY'), checkpointPath: e.LEDGER_CHECKPOINT_PATH ?? null },
   };
 }

@@ -5,11 +5,12 @@ import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from '../storage/db.ts';
 import { createEvidenceLedger } from '../ledger/ledger.ts';
+import { ledgerSecretsFromEnv, type LedgerSecrets } from '../ledger/secrets.ts';
 import { IMPORT_SOURCES, importSuppressionFile, openImportFile } from './suppression-import.ts';
 
 const USAGE = `usage: prospect-guard suppression import <file> --portal N --source <${Object.keys(IMPORT_SOURCES).join('|')}> [--channels phone,email,...|all] [--country CC]\n`;
 
-export async function runSuppressionImportCommand(argv: string[], io: { stdout(t: string): void; stderr(t: string): void; openDb?: () => Promise<Db> } = {
+export async function runSuppressionImportCommand(argv: string[], io: { stdout(t: string): void; stderr(t: string): void; openDb?: () => Promise<Db>; ledgerSecrets?: LedgerSecrets } = {
   stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t),
 }): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -47,7 +48,7 @@ export async function runSuppressionImportCommand(argv: string[], io: { stdout(t
   const db = io.openDb ? await io.openDb() : await (await import('./open-db.ts')).openAppDb();
   try {
     const report = await importSuppressionFile({
-      db, ledger: createEvidenceLedger(db), portalId, source: values.source, stream: openImportFile(file), fileName: file,
+      db, ledger: createEvidenceLedger(db, { keys: (io.ledgerSecrets ?? ledgerSecretsFromEnv()).hmacKeys }), portalId, source: values.source, stream: openImportFile(file), fileName: file,
       ...(values.channels ? { channels: values.channels.split(',').map((c) => c.trim()) } : {}),
       ...(values.country ? { country: values.country } : {}),
     });
