@@ -42,6 +42,16 @@ export const COMMANDS: CliCommand[] = [
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['export', ...argv]),
   },
   {
+    words: ['ledger', 'report'],
+    summary: 'the evidence register as a document a DPO can sign (per portal or contact, FR/EN, PDF or HTML)',
+    run: async (argv) => (await import('./reports/report-command.ts')).runReportCommand('evidence', argv),
+  },
+  {
+    words: ['report', 'art30'],
+    summary: 'the GDPR art. 30 record of the prospecting processing, from a portal\'s settings (PDF or HTML)',
+    run: async (argv) => (await import('./reports/report-command.ts')).runReportCommand('art30', argv),
+  },
+  {
     words: ['ledger', 'checkpoint'],
     summary: 'sign the evidence ledger\'s chain head(s) and append them to LEDGER_CHECKPOINT_PATH, outside the database',
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['checkpoint', ...argv]),

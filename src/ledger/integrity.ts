@@ -86,6 +86,7 @@ export type EvidenceState =
   | 'broken';
 
 export interface CheckpointProblem {
+  kind: 'unreadable_lines' | 'bad_signature' | 'entry_missing' | 'entry_differs';
   seq: number | null;
   at: string | null;
   reason: string;
@@ -114,18 +115,18 @@ export async function verifyPortalEvidence(deps: { ledger: EvidenceLedger; ancho
   const problems: CheckpointProblem[] = [];
   const { checkpoints, unreadable } = deps.anchor ? await deps.anchor.read(portalId) : { checkpoints: [], unreadable: [] };
   if (unreadable.length > 0) {
-    problems.push({ seq: null, at: null, reason: `${unreadable.length} line(s) of the checkpoint file are not checkpoints (lines ${unreadable.slice(0, 10).join(', ')}): the file was written to by something else` });
+    problems.push({ kind: 'unreadable_lines', seq: null, at: null, reason: `${unreadable.length} line(s) of the checkpoint file are not checkpoints (lines ${unreadable.slice(0, 10).join(', ')}): the file was written to by something else` });
   }
   const valid: LedgerCheckpoint[] = [];
   for (const cp of checkpoints) {
     if (deps.anchor?.signer.verify(cp)) valid.push(cp);
-    else problems.push({ seq: cp.seq, at: cp.at, reason: `the checkpoint of ${cp.at} (entry ${cp.seq}) has an invalid signature or an unknown key "${cp.keyId}"` });
+    else problems.push({ kind: 'bad_signature', seq: cp.seq, at: cp.at, reason: `the checkpoint of ${cp.at} (entry ${cp.seq}) has an invalid signature or an unknown key "${cp.keyId}"` });
   }
   const stored = await deps.ledger.hashesAt(portalId, valid.map((cp) => cp.seq));
   for (const cp of valid) {
     const hash = stored.get(cp.seq);
-    if (hash === undefined) problems.push({ seq: cp.seq, at: cp.at, reason: `entry ${cp.seq}, anchored by the checkpoint of ${cp.at}, is missing from the database: entries were removed` });
-    else if (hash !== cp.hash) problems.push({ seq: cp.seq, at: cp.at, reason: `entry ${cp.seq} differs from the checkpoint of ${cp.at}: the chain was rewritten after it` });
+    if (hash === undefined) problems.push({ kind: 'entry_missing', seq: cp.seq, at: cp.at, reason: `entry ${cp.seq}, anchored by the checkpoint of ${cp.at}, is missing from the database: entries were removed` });
+    else if (hash !== cp.hash) problems.push({ kind: 'entry_differs', seq: cp.seq, at: cp.at, reason: `entry ${cp.seq} differs from the checkpoint of ${cp.at}: the chain was rewritten after it` });
   }
   const last = valid.reduce<LedgerCheckpoint | null>((best, cp) => (!best || cp.seq > best.seq ? cp : best), null);
   const entriesAfterLast = chain.ok ? chain.entries - (last?.seq ?? 0) : null;

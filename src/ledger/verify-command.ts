@@ -48,10 +48,10 @@ async function portalsOf(db: Db): Promise<number[]> {
   return rows.map((r) => Number(r.portal_id));
 }
 
-export function ledgerWithAnchor(db: Db, secrets: LedgerSecrets): { ledger: EvidenceLedger; anchor: LedgerAnchor } {
+export function ledgerWithAnchor(db: Db, secrets: LedgerSecrets, clock?: { now(): Date }): { ledger: EvidenceLedger; anchor: LedgerAnchor } {
   const ledger = createEvidenceLedger(db, { keys: secrets.hmacKeys });
   const anchor = createLedgerAnchor({
-    ledger, signer: createCheckpointSigner(secrets.signingKeys),
+    ledger, signer: createCheckpointSigner(secrets.signingKeys), ...(clock ? { clock } : {}),
     store: secrets.checkpointPath ? createFileCheckpointStore(secrets.checkpointPath) : null,
   });
   return { ledger, anchor };
