@@ -104,6 +104,9 @@ td.rule { color: #4a5862; font-size: 8.5pt; width: 16%; }
 ol.steps { padding-left: 18px; margin: 4px 0; }
 ol.steps li { margin: 3px 0; }
 code, .mono { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8.5pt; word-break: break-all; }
+.section-table td ul { margin: 0; padding-left: 16px; }
+.section-table td li { margin: 0 0 2px; }
+.section-table tr { break-inside: auto; }
 .section-table th[scope=row] { width: 30%; color: #34424c; font-weight: 600; background: #f8fafb; }
 .signature { margin-top: 24px; display: grid; grid-template-columns: 2fr 1fr 2fr; gap: 18px; break-inside: avoid; }
 .signature .label { display: block; font-size: 8.5pt; color: #5b6770; }
