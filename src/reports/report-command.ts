@@ -7,13 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from '../storage/db.ts';
 import type { LedgerSecrets } from '../ledger/secrets.ts';
-import { exportLedger } from '../ledger/export.ts';
 import { ledgerWithAnchor } from '../ledger/verify-command.ts';
-import { verifyPortalEvidence } from '../ledger/integrity.ts';
-import { loadPortalReportSettings } from './portal-settings.ts';
-import { renderEvidenceReportHtml } from './evidence-report.ts';
-import { renderArt30RecordHtml } from './art30-record.ts';
-import { JURISDICTION_TIME_ZONES, type ReportLang } from './vocabulary.ts';
+import { buildReport } from './build-report.ts';
+import type { ReportLang } from './vocabulary.ts';
 
 export interface ReportCommandIo {
   stdout: (text: string) => void;
@@ -67,23 +63,13 @@ export async function runReportCommand(kind: 'evidence' | 'art30', argv: string[
   try {
     const secrets = io.secrets ?? (await import('../ledger/secrets.ts')).ledgerSecretsFromEnv();
     const { ledger, anchor } = ledgerWithAnchor(db, secrets);
-    const settings = await loadPortalReportSettings(db, portalId);
-    const lang: ReportLang = (values.lang as ReportLang | undefined) ?? (['FR', 'BE'].includes(settings.defaultJurisdiction) ? 'fr' : 'en');
-    const timeZone = values.tz ?? JURISDICTION_TIME_ZONES[settings.defaultJurisdiction] ?? 'Europe/Paris';
-    const now = io.now?.() ?? new Date();
-    let html: string;
-    let ok = true;
-    let footerTitle: string;
-    if (kind === 'evidence') {
-      const report = await exportLedger(ledger, portalId, { anchor, now, ...(values.contact !== undefined ? { contactId: values.contact } : {}) });
-      html = renderEvidenceReportHtml({ report, controller: settings.controller, lang, timeZone });
-      ok = report.integrity.ok;
-      footerTitle = `${lang === 'fr' ? 'Rapport de preuves' : 'Evidence report'} — ${settings.controller?.name ?? `HubSpot ${portalId}`}`;
-    } else {
-      const integrity = await verifyPortalEvidence({ ledger, anchor }, portalId);
-      html = renderArt30RecordHtml({ portalId, settings, lang, generatedAt: now, timeZone, registerState: integrity.state });
-      footerTitle = `${lang === 'fr' ? 'Registre art. 30 — prospection' : 'Art. 30 record — prospecting'} — ${settings.controller?.name ?? `HubSpot ${portalId}`}`;
-    }
+    const built = await buildReport({ db, ledger, anchor }, {
+      kind, portalId, now: io.now?.() ?? new Date(),
+      ...(values.contact !== undefined ? { contactId: values.contact } : {}),
+      ...(values.lang !== undefined ? { lang: values.lang as ReportLang } : {}),
+      ...(values.tz !== undefined ? { timeZone: values.tz } : {}),
+    });
+    const { html, lang, timeZone, ok, footerTitle } = built;
     if (format === 'html') {
       await writeFile(values.out, html, 'utf8');
     } else {
