@@ -73,6 +73,7 @@ function payloadHtml(payload: Record<string, unknown> | null, lang: 'en' | 'fr')
   return rows.join('');
 }
 
+/** A technical listing of an export (every payload field, every hash); the document for a reader is src/reports. */
 export function renderLedgerHtml(report: LedgerExport, lang: 'en' | 'fr' = 'en'): string {
   const t = (en: string, fr: string) => (lang === 'fr' ? fr : en);
   const v = report.verification;

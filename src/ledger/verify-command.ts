@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from './db.ts';
 import { createEvidenceLedger, LedgerIntegrityError, type EvidenceLedger } from './ledger.ts';
-import { exportLedger, renderLedgerHtml } from './export.ts';
+import { exportLedger } from './export.ts';
 import { createCheckpointSigner, createFileCheckpointStore } from './checkpoints.ts';
 import { createLedgerAnchor, verifyPortalEvidence, type LedgerAnchor, type LedgerIntegrity } from './integrity.ts';
 import type { LedgerSecrets } from './secrets.ts';
@@ -123,8 +123,17 @@ export async function runLedgerCommand(argv: string[], io: LedgerCommandIo = {
       }
       return failed > 0 ? 1 : 0;
     }
-    const report = await exportLedger(ledger, portalId, { anchor, ...(values.contact !== undefined ? { contactId: values.contact } : {}) });
-    const text = format === 'html' ? renderLedgerHtml(report, lang) : `${JSON.stringify(report, null, 2)}\n`;
+    const contact = values.contact !== undefined ? { contactId: values.contact } : {};
+    if (format === 'html') {
+      // The readable document (src/reports), the same as `ledger report --format html`.
+      const { buildReport } = await import('../reports/build-report.ts');
+      const built = await buildReport({ db, ledger, anchor }, { kind: 'evidence', portalId, lang, now: new Date(), ...contact });
+      if (values.out) await writeFile(values.out, built.html, 'utf8');
+      else io.stdout(built.html);
+      return built.ok ? 0 : 1;
+    }
+    const report = await exportLedger(ledger, portalId, { anchor, ...contact });
+    const text = `${JSON.stringify(report, null, 2)}\n`;
     if (values.out) await writeFile(values.out, text, 'utf8');
     else io.stdout(text);
     return report.integrity.ok ? 0 : 1;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { exportLedger } from '../../src/ledger/export.ts';
-import { ledgerWithAnchor } from '../../src/ledger/verify-command.ts';
+import { ledgerWithAnchor, runLedgerCommand } from '../../src/ledger/verify-command.ts';
 import { renderEvidenceReportHtml } from '../../src/reports/evidence-report.ts';
 import { renderArt30RecordHtml } from '../../src/reports/art30-record.ts';
 import { loadPortalReportSettings } from '../../src/reports/portal-settings.ts';
@@ -106,6 +106,15 @@ describe('DPO reports', () => {
     const en = visibleText(renderArt30RecordHtml({ portalId: P, settings: { ...settings, controller: null, expiryAction: 'archive' }, lang: 'en', generatedAt: at(28, 15), timeZone: 'Europe/Paris' }));
     expect(en).toContain('Controller not configured');
     expect(en).toContain('the contact is archived in HubSpot');
+  });
+
+  it('ledger export --format html prints the readable document, not a dump', async () => {
+    const { io: x, out } = io();
+    expect(await runLedgerCommand(['export', '--portal', String(P), '--format', 'html', '--lang', 'fr'], x)).toBe(0);
+    const text = visibleText(out.join(''));
+    expect(text).toContain('Rapport de preuves');
+    expect(text).toContain('Opposition à la prospection par tous les canaux');
+    expect(text).not.toMatch(RAW);
   });
 
   it('the command checks its arguments', async () => {
