@@ -22,6 +22,7 @@ import { createPreferenceRouter } from '../preferences/router.ts';
 import { createPreferenceToken, preferenceKeyFromConfig, preferenceUrl } from '../preferences/token.ts';
 import { InstallationGoneError } from '../hubspot/client-factory.ts';
 import { resolveLedgerSecrets } from '../ledger/secrets.ts';
+import { rekeyUnanchoredChain } from '../ledger/integrity.ts';
 
 export interface EnforcementRuntimeOptions {
   /** Tick period (default 60 s): the detection-to-action bound of the polling path. */
@@ -76,10 +77,10 @@ async function rekeyLegacyChains(db: RunningApp['db'], enforcement: Enforcement)
   const { rows } = await db.query<{ portal_id: unknown }>('select portal_id from evidence_ledger_head where hash_version = 1');
   for (const row of rows) {
     try {
-      const done = await enforcement.ledger.rekey(Number(row.portal_id));
+      const done = await rekeyUnanchoredChain(enforcement, Number(row.portal_id));
       if (done.rekeyed > 0) log.info({ portalId: Number(row.portal_id), entries: done.rekeyed }, 'ledger chain rekeyed');
     } catch (err) {
-      log.warn({ portalId: Number(row.portal_id), err: (err as Error).message }, 'legacy ledger chain not rekeyed: it does not verify');
+      log.error({ portalId: Number(row.portal_id), err: (err as Error).message }, 'legacy ledger chain not rekeyed');
     }
   }
 }

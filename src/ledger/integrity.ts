@@ -1,7 +1,7 @@
 // "Is this portal's evidence intact?": the keyed chain in the database checked against the signed checkpoints
 // kept outside it. One function for the CLI (`ledger verify`), the exports and reports, and the dashboard.
 import type { CheckpointSigner, CheckpointStore, LedgerCheckpoint } from './checkpoints.ts';
-import type { EvidenceLedger, LedgerVerification } from './ledger.ts';
+import { LedgerIntegrityError, type EvidenceLedger, type LedgerVerification } from './ledger.ts';
 
 export interface LedgerAnchor {
   /** Where checkpoints are written; null when none are (tests without a path). */
@@ -142,4 +142,20 @@ export async function verifyPortalEvidence(deps: { ledger: EvidenceLedger; ancho
       last: last ? { seq: last.seq, hash: last.hash, at: last.at } : null, entriesAfterLast, problems,
     },
   };
+}
+
+/**
+ * The migration path for a chain from before keyed hashing: rekeyed only if no valid checkpoint of the portal
+ * exists. Checkpoints are written only for keyed chains, so a portal that has one and shows an unkeyed head was
+ * downgraded by someone with database access; rekeying it would launder the edit.
+ */
+export async function rekeyUnanchoredChain(deps: { ledger: EvidenceLedger; anchor: LedgerAnchor | null }, portalId: number): Promise<{ rekeyed: number; legacyHead: { seq: number; hash: string } | null }> {
+  const { checkpoints } = deps.anchor ? await deps.anchor.read(portalId) : { checkpoints: [] };
+  if (checkpoints.some((cp) => deps.anchor?.signer.verify(cp))) {
+    const head = await deps.ledger.head(portalId);
+    const verified = await deps.ledger.verify(portalId);
+    if (verified.ok) return { rekeyed: 0, legacyHead: null };
+    throw new LedgerIntegrityError(`portal ${portalId} has signed checkpoints, so its chain was keyed already: an unkeyed chain (head ${head.seq}) is a downgrade, not rekeyed`);
+  }
+  return deps.ledger.rekey(portalId);
 }

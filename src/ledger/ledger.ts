@@ -83,9 +83,11 @@ export interface EvidenceLedger {
   /** The stored hash of each given entry (absent seqs are left out): to compare with checkpoints. */
   hashesAt(portalId: number, seqs: number[]): Promise<Map<number, string>>;
   /**
-   * Rewrites a portal's unkeyed (legacy) chain under the HMAC key after checking it, and appends a
-   * `chain_rekeyed` entry naming the legacy head. Appends do this on their own the first time; the CLI runs it
-   * for every portal at once. Throws LedgerIntegrityError when the legacy chain does not verify.
+   * Rewrites a portal's unkeyed (legacy) chain under the HMAC key after checking it (entries appended since the
+   * upgrade, already keyed, are rewritten too), and appends a `chain_rekeyed` entry naming the legacy head.
+   * Throws LedgerIntegrityError when the legacy chain does not verify. Callers go through
+   * `rekeyUnanchoredChain` (integrity.ts): a chain that has checkpoints was keyed already, and a "legacy" head
+   * on it is a downgrade by someone with database access, not a migration.
    */
   rekey(portalId: number): Promise<{ rekeyed: number; legacyHead: { seq: number; hash: string } | null }>;
 }
@@ -346,25 +348,6 @@ export function createEvidenceLedger(db: Db, options: { keys?: LedgerKeyRing } =
     return { seq, hash };
   }
 
-  /** Locks the head; a legacy chain is rekeyed first (once: a broken legacy chain is left as it is, and flagged by verify). */
-  async function lockKeyedHead(tx: Db, portalId: number): Promise<{ seq: number; hash: string }> {
-    const head = await lockHead(tx, portalId);
-    if (head.version === 2) return head;
-    if (head.seq > 0) {
-      const ok = await tx.query('savepoint ledger_rekey').then(() => true, () => false);
-      try {
-        await rekeyIn(tx, portalId, head);
-        if (ok) await tx.query('release savepoint ledger_rekey');
-        return lockHead(tx, portalId);
-      } catch (err) {
-        if (!(err instanceof LedgerIntegrityError)) throw err;
-        if (ok) await tx.query('rollback to savepoint ledger_rekey');
-      }
-    }
-    await tx.query('update evidence_ledger_head set hash_version = 2 where portal_id = $1', [portalId]);
-    return head;
-  }
-
   async function appendIn(tx: Db, portalId: number, entry: LedgerAppend): Promise<{ seq: number; hash: string }> {
     if (!(LEDGER_KINDS as readonly string[]).includes(entry.kind)) throw new LedgerPayloadError(`unknown ledger kind: ${String(entry.kind)}`);
     if (!entry.actor) throw new LedgerPayloadError('actor is required');
@@ -372,7 +355,7 @@ export function createEvidenceLedger(db: Db, options: { keys?: LedgerKeyRing } =
       throw new LedgerPayloadError('payload must be an object');
     }
     assertNoClearContactData(entry.payload);
-    const head = await lockKeyedHead(tx, portalId);
+    const head = await lockHead(tx, portalId);
     if (entry.idempotencyKey) {
       const existing = await tx.query<{ seq: unknown; hash: string }>(
         'select seq, hash from evidence_ledger where portal_id = $1 and idempotency_key = $2', [portalId, entry.idempotencyKey],

@@ -8,7 +8,7 @@ import type { Db } from './db.ts';
 import { createEvidenceLedger, LedgerIntegrityError, type EvidenceLedger } from './ledger.ts';
 import { exportLedger } from './export.ts';
 import { createCheckpointSigner, createFileCheckpointStore } from './checkpoints.ts';
-import { createLedgerAnchor, verifyPortalEvidence, type LedgerAnchor, type LedgerIntegrity } from './integrity.ts';
+import { createLedgerAnchor, rekeyUnanchoredChain, verifyPortalEvidence, type LedgerAnchor, type LedgerIntegrity } from './integrity.ts';
 import type { LedgerSecrets } from './secrets.ts';
 
 export interface LedgerCommandIo {
@@ -113,7 +113,7 @@ export async function runLedgerCommand(argv: string[], io: LedgerCommandIo = {
       let failed = 0;
       for (const p of portals) {
         try {
-          const r = await ledger.rekey(p);
+          const r = await rekeyUnanchoredChain({ ledger, anchor }, p);
           io.stdout(r.legacyHead ? `portal ${p}: ${r.rekeyed} entries rekeyed; legacy head ${r.legacyHead.seq} / ${r.legacyHead.hash}\n` : `portal ${p}: already keyed\n`);
         } catch (err) {
           if (!(err instanceof LedgerIntegrityError)) throw err;

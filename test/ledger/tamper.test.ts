@@ -12,7 +12,7 @@ import {
   contactRefFor, entryHash, genesisHash, keyedEntryHash, LedgerIntegrityError, type LedgerKeyRing,
 } from '../../src/ledger/ledger.ts';
 import { ledgerWithAnchor, runLedgerCommand } from '../../src/ledger/verify-command.ts';
-import { verifyPortalEvidence } from '../../src/ledger/integrity.ts';
+import { rekeyUnanchoredChain, verifyPortalEvidence } from '../../src/ledger/integrity.ts';
 import { exportLedger } from '../../src/ledger/export.ts';
 import { resolveLedgerSecrets, type LedgerSecrets } from '../../src/ledger/secrets.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -193,7 +193,7 @@ function suite(kind: 'postgres' | 'pglite'): void {
     expect(await ledger.verify(Q)).toMatchObject({ ok: false, brokenAtSeq: 1 });
   });
 
-  it('an append on a legacy chain rekeys it first', async () => {
+  it('appends on a legacy chain are keyed at once; the rekey then covers the whole chain', async () => {
     const P = 68;
     const payload = canonicalJson({ a: 1 });
     const core = { portalId: P, seq: 1, kind: 'notice', contactRef: null, subjectHash: null, actor: 'old', at: at(1).toISOString(), payloadDigest: sha256Hex(payload), idempotencyKey: null };
@@ -201,11 +201,30 @@ function suite(kind: 'postgres' | 'pglite'): void {
     await db.query(`insert into evidence_ledger (portal_id, seq, kind, contact_id, contact_ref, subject_hash, actor, payload, payload_digest, at, idempotency_key, prev_hash, hash)
       values ($1,1,'notice',null,null,null,'old',$2,$3,$4,null,$5,$6)`, [P, payload, core.payloadDigest, core.at, genesisHash(P), hash]);
     await db.query('insert into evidence_ledger_head (portal_id, seq, hash) values ($1, 1, $2)', [P, hash]);
-    const { ledger } = ledgerWithAnchor(db, secrets);
+    const { ledger, anchor } = ledgerWithAnchor(db, secrets);
     const added = await ledger.append(P, { kind: 'consent', contactId: '2', actor: 'u', payload: { channel: 'email' } });
-    expect(added.seq).toBe(3);
-    expect((await ledger.list(P)).map((e) => [e.kind, e.hashVersion])).toEqual([['notice', 2], ['chain_rekeyed', 2], ['consent', 2]]);
+    expect(added.seq).toBe(2);
+    expect(await ledger.verify(P)).toMatchObject({ ok: false, brokenAtSeq: 1, reason: expect.stringMatching(/not keyed/) });
+    expect(await rekeyUnanchoredChain({ ledger, anchor }, P)).toMatchObject({ rekeyed: 2, legacyHead: { seq: 2 } });
+    expect((await ledger.list(P)).map((e) => [e.kind, e.hashVersion])).toEqual([['notice', 2], ['consent', 2], ['chain_rekeyed', 2]]);
     expect(await ledger.verify(P)).toMatchObject({ ok: true, entries: 3 });
+  });
+
+  it('a keyed, anchored chain downgraded to the unkeyed form is not laundered by a rekey', async () => {
+    const P = 69;
+    await seed(P);
+    const { ledger, anchor } = ledgerWithAnchor(db, secrets);
+    await anchor.checkpoint(P);
+    // The attacker rewrites everything in the unkeyed form and marks the head as legacy, hoping for a migration.
+    await forge(db, P, objectionToConsent, null);
+    expect(await ledger.verify(P)).toMatchObject({ ok: false, reason: expect.stringMatching(/not keyed/) });
+    await expect(rekeyUnanchoredChain({ ledger, anchor }, P)).rejects.toThrow(/downgrade/);
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), openDb: async () => ({ ...db, close: async () => undefined }), secrets };
+    expect(await runLedgerCommand(['rekey', '--portal', String(P)], io)).toBe(1);
+    expect(out.join('')).toMatch(/not rekeyed: .*downgrade/);
+    expect((await ledger.list(P)).map((e) => e.kind)).toEqual(['consent', 'consent', 'notice', 'notice']);
+    expect(await verifyPortalEvidence({ ledger, anchor }, P)).toMatchObject({ ok: false, state: 'broken' });
   });
 }
 
