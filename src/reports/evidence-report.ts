@@ -294,7 +294,7 @@ ${rows}
 </ol>
 <table class="section-table"><tbody>
 <tr><th scope="row">${esc(t('Seal of the last entry', 'Sceau de la dernière entrée'))}</th><td><span class="mono">${esc(report.head.hash)}</span> (${esc(t('entry', 'entrée'))} ${report.head.seq})</td></tr>
-${keys.map(([kid, key]) => `<tr><th scope="row">${esc(t('Checkpoint public key', 'Clé publique des points de contrôle'))} « ${esc(kid)} »</th><td><span class="mono">${esc(key)}</span></td></tr>`).join('')}
+${keys.map(([kid, key]) => `<tr><th scope="row">${esc(t(`Checkpoint public key “${kid}”`, `Clé publique des points de contrôle « ${kid} »`))}</th><td><span class="mono">${esc(key)}</span></td></tr>`).join('')}
 ${report.integrity.checkpoints.location ? `<tr><th scope="row">${esc(t('Checkpoint file', 'Fichier des points de contrôle'))}</th><td><span class="mono">${esc(report.integrity.checkpoints.location)}</span></td></tr>` : ''}
 </tbody></table></section>
 ${signatureBlock(lang)}`;
