@@ -28,6 +28,15 @@ export interface Config {
   metricsHost: string;
   /** Run on a Redis that may lose acknowledged jobs (no AOF/RDB, or an evicting maxmemory-policy). */
   redisAllowVolatile: boolean;
+  /** Evidence ledger (src/ledger/secrets.ts resolves them; production requires all three). */
+  ledger: {
+    /** HMAC-SHA256 key ring of the hash chain (LEDGER_HMAC_KEY). */
+    hmacKeys: TokenKeyRing | null;
+    /** Ed25519 seeds signing the checkpoints (LEDGER_SIGNING_KEY); the first signs, every one verifies. */
+    signingKeys: TokenKeyRing | null;
+    /** Append-only JSONL file of signed checkpoints, outside the database (LEDGER_CHECKPOINT_PATH). */
+    checkpointPath: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -72,6 +81,9 @@ const EnvSchema = z.object({
     .refine((n) => n <= 65535, 'must be a port number')),
   METRICS_HOST: optional(z.string().min(1)),
   REDIS_ALLOW_VOLATILE: optional(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })),
+  LEDGER_HMAC_KEY: optional(z.string()),
+  LEDGER_SIGNING_KEY: optional(z.string()),
+  LEDGER_CHECKPOINT_PATH: optional(z.string().min(1)),
 });
 
 /** Reads the environment once. Throws ConfigError naming every bad or missing variable. */
@@ -108,6 +120,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
 
+  const ledgerKey = (name: 'LEDGER_HMAC_KEY' | 'LEDGER_SIGNING_KEY'): TokenKeyRing | null => {
+    const value = e[name];
+    if (value === undefined) return null;
+    try {
+      return parseTokenKeys(value);
+    } catch (err) {
+      throw new ConfigError(`${name}: ${(err as Error).message}`, [name]);
+    }
+  };
+
   const port = e.PORT ?? 3000;
   return {
     nodeEnv,
@@ -128,5 +150,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort: e.METRICS_PORT ?? null,
     metricsHost: e.METRICS_HOST ?? '127.0.0.1',
     redisAllowVolatile: e.REDIS_ALLOW_VOLATILE === 'true' || e.REDIS_ALLOW_VOLATILE === '1',
+    ledger: { hmacKeys: ledgerKey('LEDGER_HMAC_KEY'), signingKeys: ledgerKey('LEDGER_SIGNING_KEY'), checkpointPath: e.LEDGER_CHECKPOINT_PATH ?? null },
   };
 }

@@ -24,6 +24,8 @@ import { InstallationGoneError } from '../hubspot/client-factory.ts';
 import { createLinkRefresher } from '../preferences/refresh-links.ts';
 import { createPreferenceConsents } from '../preferences/record-consent.ts';
 import { ContactEvidenceStore } from '../contacts/index.ts';
+import { resolveLedgerSecrets } from '../ledger/secrets.ts';
+import { rekeyUnanchoredChain } from '../ledger/integrity.ts';
 
 export interface EnforcementRuntimeOptions {
   /** Tick period (default 60 s): the detection-to-action bound of the polling path. */
@@ -76,6 +78,18 @@ function verdictFromBlockers(blockers: string): EmailVerdict {
   return { allowed: false, blocker, reason: null };
 }
 
+async function rekeyLegacyChains(db: RunningApp['db'], enforcement: Enforcement): Promise<void> {
+  const { rows } = await db.query<{ portal_id: unknown }>('select portal_id from evidence_ledger_head where hash_version = 1');
+  for (const row of rows) {
+    try {
+      const done = await rekeyUnanchoredChain(enforcement, Number(row.portal_id));
+      if (done.rekeyed > 0) log.info({ portalId: Number(row.portal_id), entries: done.rekeyed }, 'ledger chain rekeyed');
+    } catch (err) {
+      log.error({ portalId: Number(row.portal_id), err: (err as Error).message }, 'legacy ledger chain not rekeyed');
+    }
+  }
+}
+
 export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}) {
   let inner: Router | null = null;
   const router = express.Router();
@@ -96,7 +110,7 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     // Enforcement's HubSpot calls share the pipeline's per-portal rate limiter.
     const limiter = withPipeline.pipeline?.limiter ?? null;
     const enforcement = createEnforcement({
-      db, requester: requesterFromClients(clients, config.hubspotApiBaseUrl, limiter), log,
+      db, requester: requesterFromClients(clients, config.hubspotApiBaseUrl, limiter), log, ledgerSecrets: resolveLedgerSecrets(config),
       rejudge: pipeline ? (p, c) => pipeline.judgeContact(p, c) : null,
       verdictOf: async (p, c) => {
         const { rows } = await db.query<{ verdict: unknown }>('select verdict from contact_state where portal_id = $1 and contact_id = $2', [p, c]).catch(() => ({ rows: [] as { verdict: unknown }[] }));
@@ -125,6 +139,8 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
       enabled: async (p) => (await settingsOf(p)).preferenceCentreEnabled,
     }) : null;
     const linksSweptAt = new Map<number, number>();
+    // Chains written before keyed hashing (migration 250) are rewritten under the key once, in the background.
+    void rekeyLegacyChains(db, enforcement).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'ledger rekey failed'));
 
     inner = createPreferenceRouter({
       key, publicBaseUrl: config.publicBaseUrl, hubspot, evidence: enforcement.evidence, objections: enforcement.objections, log,
@@ -204,6 +220,9 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
           if (!(err instanceof InstallationGoneError)) { report.errors += 1; log.warn({ portalId, err: (err as Error).message }, 'preference link refresh step failed'); }
         }
       }
+      // Anchor every portal's chain head outside the database (skipped when it has not moved).
+      const anchored = await enforcement.anchor.checkpointPortals(portals);
+      report.errors += anchored.failed;
       return report;
     }
 

@@ -12,6 +12,7 @@
 // Each detected enrolment is acted on once (sequence_blocks), and recorded in the ledger: what, which lever, when.
 import type { Db } from '../storage/db.ts';
 import type { EvidenceLedger } from '../ledger/ledger.ts';
+import { ledgerErrorDetail } from '../ledger/error-detail.ts';
 import type { HubSpotApi } from './hubspot-api.ts';
 import type { Clock } from './ports.ts';
 import { systemClock } from './ports.ts';
@@ -184,7 +185,7 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
       await hubspot.updateContact(portalId, contactId, { pg_sequence_blocked: 'true', pg_sequence_block_reason: reason.slice(0, 500) });
       stamp({ lever: 'block_properties', status: 'done' });
     } catch (err) {
-      stamp({ lever: 'block_properties', status: 'failed', detail: (err as Error).message });
+      stamp({ lever: 'block_properties', status: 'failed', detail: ledgerErrorDetail(err) });
     }
     if (!enforce) stamp({ lever: 'workflow_unenroll', status: 'skipped', detail: 'portal setting: flag only' });
     else if (portalLevers?.unenrollFlowId) stamp({ lever: 'workflow_unenroll', status: 'done', id: portalLevers.unenrollFlowId, detail: `workflow ${portalLevers.unenrollFlowId} (action ${portalLevers.unenrollActionTypeId ?? '?'}) enrols on pg_sequence_blocked=true` });
@@ -205,7 +206,7 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
             stamp({ lever: 'one_to_one_unsubscribe', status: 'done', detail: 'no one-to-one subscription type found: unsubscribed from all email' });
           }
         } catch (err) {
-          stamp({ lever: 'one_to_one_unsubscribe', status: 'failed', detail: (err as Error).message });
+          stamp({ lever: 'one_to_one_unsubscribe', status: 'failed', detail: ledgerErrorDetail(err) });
         }
       }
     }
@@ -220,7 +221,7 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
         });
         stamp({ lever: 'owner_task', status: 'done', id: taskId });
       } catch (err) {
-        stamp({ lever: 'owner_task', status: 'failed', detail: (err as Error).message });
+        stamp({ lever: 'owner_task', status: 'failed', detail: ledgerErrorDetail(err) });
       }
     } else {
       stamp({ lever: 'owner_task', status: 'skipped', detail: 'portal setting: no owner notification' });
