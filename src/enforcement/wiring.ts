@@ -53,6 +53,7 @@ export function createEnforcement(deps: {
   clock?: Clock;
   log?: { warn(obj: object, msg: string): void };
   verdictOf?: (portalId: number, contactId: string) => Promise<unknown>;
+  forgetQueued?: ((portalId: number, contactIds: string[]) => Promise<void>) | null;
 }): Enforcement {
   const clock = deps.clock ?? systemClock;
   const ledger = createEvidenceLedger(deps.db);
@@ -61,6 +62,6 @@ export function createEnforcement(deps: {
   const hasher = createSubjectHasher(deps.db);
   const hubspot = deps.requester ? createHubSpotApi(deps.requester) : null;
   const objections = createObjectionService({ ledger, evidence, suppression, hasher, hubspot, rejudge: deps.rejudge ?? null, clock, ...(deps.log ? { log: deps.log } : {}) });
-  const dsr = createDsrService({ db: deps.db, ledger, hasher, hubspot, evidence, suppression, clock, verdictOf: deps.verdictOf ?? null });
+  const dsr = createDsrService({ db: deps.db, ledger, hasher, hubspot, evidence, suppression, clock, verdictOf: deps.verdictOf ?? null, forgetQueued: deps.forgetQueued ?? null });
   return { db: deps.db, ledger, evidence, suppression, hasher, hubspot, objections, dsr, clock };
 }

@@ -19,7 +19,7 @@ import { ingestWebhookEvents, type IngestResult } from './ingest-webhook-batch.t
 import { addJudgeResults, emptyJudgeResult, judgeContactIds, type Evaluate, type JudgeDeps, type JudgeResult } from './judge-contacts.ts';
 import { getBackfillProgress, markBackfillFailed, prepareBackfill, runBackfill, type BackfillProgress } from './backfill.ts';
 import type { PipelineCrm } from './hubspot-crm.ts';
-import { ZWebhookEvent, type WebhookEvent } from './webhook-events.ts';
+import { contactIdsOf, toQueuedEvent, ZQueuedEvent, type QueuedEvent, type WebhookEvent } from './webhook-events.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -31,6 +31,11 @@ export interface PipelineDeps {
   evaluate: Evaluate;
   settings(portalId: number): Promise<PortalSettings>;
   isActive(portalId: number): Promise<boolean>;
+  /**
+   * Of these portals, the ones that ever installed the app (an installation row exists). Events of the others are
+   * dropped before anything is stored. Absent: every portal counts as installed (unit tests).
+   */
+  installedPortals?(portalIds: number[]): Promise<Set<number>>;
   /** Our HubSpot app id: events whose sourceId names it are our own writes. */
   appId: number | null;
   log: Logger;
@@ -45,7 +50,13 @@ export interface PipelineDeps {
 
 /** What the receiver calls: resolves only once the batch is durably stored (Redis job or webhook_inbox row). */
 export interface WebhookIntake {
-  accept(events: WebhookEvent[]): Promise<void>;
+  accept(events: WebhookEvent[]): Promise<IntakeResult | void>;
+}
+
+export interface IntakeResult {
+  stored: number;
+  /** Events dropped because their portal never installed the app. */
+  unknownPortal: number;
 }
 
 export interface PipelineStats {
@@ -53,6 +64,9 @@ export interface PipelineStats {
   ingest: IngestResult;
   judge: JudgeResult;
   judgeBatches: number;
+  /** Webhook events dropped at intake because their portal never installed the app, in all and per portal id. */
+  unknownPortalEvents: number;
+  unknownPortals: Record<string, number>;
 }
 
 export interface Pipeline {
@@ -64,6 +78,8 @@ export interface Pipeline {
   /** Queue one contact (card "re-judge", an objection recorded...). */
   judgeContact(portalId: number, contactId: string): Promise<void>;
   judgeContacts(portalId: number, contactIds: string[]): Promise<void>;
+  /** Erasure: every queued job, inbox row and pending id naming these contacts forgets them. */
+  forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void>;
   /** Start (or restart) the portal's backfill. */
   startBackfill(portalId: number, options?: { restart?: boolean }): Promise<void>;
   backfillProgress(portalId: number): Promise<BackfillProgress>;
@@ -78,7 +94,7 @@ export interface Pipeline {
 }
 
 const ZIngestPayload = z.object({
-  events: z.array(ZWebhookEvent).max(100).optional(),
+  events: z.array(ZQueuedEvent).max(100).optional(),
   inboxId: z.number().int().positive().optional(),
 }).refine((p) => (p.events === undefined) !== (p.inboxId === undefined), 'exactly one of events or inboxId');
 type IngestPayload = z.input<typeof ZIngestPayload>;
@@ -103,6 +119,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ingest: { events: 0, duplicates: 0, ignored: 0, ownChanges: 0, inactivePortal: 0, queuedForJudgement: 0, forgotten: 0, merged: 0 },
     judge: emptyJudgeResult(),
     judgeBatches: 0,
+    unknownPortalEvents: 0,
+    unknownPortals: {},
   };
   const judgeDeps: JudgeDeps = { db, crm: deps.crm, evidence, suppression, states, evaluate: deps.evaluate, settings: deps.settings, now, log };
 
@@ -130,20 +148,22 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     concurrency: 4,
     retry: { attempts: 10, baseDelayMs: 500, maxDelayMs: 30_000 },
     async handler(payload) {
-      let events: WebhookEvent[];
+      let events: QueuedEvent[];
       if (payload.inboxId !== undefined) {
         const { rows } = await db.query<{ events: unknown; state: string }>(`select events, state from webhook_inbox where id = $1`, [payload.inboxId]);
         const row = rows[0];
         if (!row || row.state === 'done') return;
-        events = z.array(ZWebhookEvent).parse(typeof row.events === 'string' ? JSON.parse(row.events) : row.events);
+        events = z.array(ZQueuedEvent).parse(typeof row.events === 'string' ? JSON.parse(row.events) : row.events);
       } else {
-        events = ZWebhookEvent.array().parse(payload.events);
+        events = ZQueuedEvent.array().parse(payload.events);
       }
       const r = await ingestWebhookEvents({
         processed, states, evidence, suppression, pending, appId: deps.appId, isActive, schedule: scheduleJudge, log,
+        forgetQueued: forgetQueuedContacts,
       }, events);
       if (payload.inboxId !== undefined) {
-        await db.query(`update webhook_inbox set state = 'done', done_at = now(), attempts = attempts + 1 where id = $1`, [payload.inboxId]);
+        // Ingested: the row has done its job (dedupe lives in processed_events), so nothing of it is kept.
+        await db.query(`delete from webhook_inbox where id = $1`, [payload.inboxId]);
       }
       for (const k of Object.keys(r) as (keyof IngestResult)[]) stats.ingest[k] += r[k];
     },
@@ -201,9 +221,40 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   for (const def of [ingest, judgePortal, backfill]) queue.register(def as JobDefinition<unknown>);
 
+  // Portals known to have installed the app, remembered a minute; a portal not found is asked again next time
+  // (an account installing right now must not lose its first events).
+  const installedCache = new Map<number, number>();
+  const lastUnknownLog = new Map<number, number>();
+  async function dropNeverInstalled(events: WebhookEvent[]): Promise<{ kept: WebhookEvent[]; dropped: number }> {
+    if (!deps.installedPortals) return { kept: events, dropped: 0 };
+    const at = Date.now();
+    const ask = [...new Set(events.map((e) => e.portalId))].filter((p) => (installedCache.get(p) ?? 0) < at - 60_000);
+    if (ask.length > 0) for (const p of await deps.installedPortals(ask)) installedCache.set(p, at);
+    const kept = events.filter((e) => installedCache.has(e.portalId));
+    const dropped = events.length - kept.length;
+    if (dropped > 0) {
+      const perPortal = new Map<number, number>();
+      for (const e of events) if (!installedCache.has(e.portalId)) perPortal.set(e.portalId, (perPortal.get(e.portalId) ?? 0) + 1);
+      stats.unknownPortalEvents += dropped;
+      for (const [p, n] of perPortal) {
+        if (stats.unknownPortals[p] !== undefined || Object.keys(stats.unknownPortals).length < 1000) stats.unknownPortals[p] = (stats.unknownPortals[p] ?? 0) + n;
+        // One line per portal a minute at most: a misrouted subscription must not flood the log.
+        if ((lastUnknownLog.get(p) ?? 0) < at - 60_000) {
+          lastUnknownLog.set(p, at);
+          log.warn({ portalId: p, events: n, droppedSoFar: stats.unknownPortals[p] ?? n }, 'webhook events for a portal that never installed the app: dropped');
+        }
+      }
+    }
+    return { kept, dropped };
+  }
+
   const intake: WebhookIntake = {
-    async accept(events) {
-      if (events.length === 0) return;
+    async accept(received) {
+      if (received.length === 0) return { stored: 0, unknownPortal: 0 };
+      const { kept, dropped } = await dropNeverInstalled(received);
+      if (kept.length === 0) return { stored: 0, unknownPortal: dropped };
+      // Ids and property names only: no value of a contact reaches Redis or the inbox.
+      const events = kept.map(toQueuedEvent);
       if (queue.kind === 'bullmq') {
         await queue.enqueue(ingest, { events });
       } else {
@@ -213,8 +264,33 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         await queue.enqueue(ingest, { inboxId: id }).catch((err: unknown) => log.warn({ inboxId: id, err: String(err) }, 'inbox row will be replayed at start-up'));
       }
       stats.deliveries += 1;
+      return { stored: events.length, unknownPortal: dropped };
     },
   };
+
+  async function forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    const gone = new Set(contactIds);
+    const names = (e: QueuedEvent) => e.portalId === portalId && contactIdsOf(e).some((id) => gone.has(id));
+    const jobs = await queue.rewriteStored(ingest as JobDefinition<IngestPayload>, (p) => {
+      if (!p.events?.some(names)) return undefined;
+      const events = p.events.filter((e) => !names(e));
+      return events.length > 0 ? { events } : null;
+    });
+    const { rowCount } = await db.query(
+      `update webhook_inbox set events = coalesce((
+         select jsonb_agg(e) from jsonb_array_elements(events) e
+         where not ((e->>'portalId')::bigint = $1 and (e->>'objectId' = any($2::text[]) or e->>'primaryObjectId' = any($2::text[])
+           or e->>'newObjectId' = any($2::text[])
+           or exists (select 1 from jsonb_array_elements_text(coalesce(e->'mergedObjectIds', '[]'::jsonb)) m where m = any($2::text[]))))
+       ), '[]'::jsonb)
+       where exists (select 1 from jsonb_array_elements(events) e where (e->>'portalId')::bigint = $1
+         and (e->>'objectId' = any($2::text[]) or e->>'primaryObjectId' = any($2::text[]) or e->>'newObjectId' = any($2::text[])
+           or exists (select 1 from jsonb_array_elements_text(coalesce(e->'mergedObjectIds', '[]'::jsonb)) m where m = any($2::text[]))))`,
+      [portalId, contactIds]);
+    await pending.remove(portalId, contactIds);
+    if (jobs > 0 || rowCount > 0) log.info({ portalId, contacts: contactIds.length, jobs, inboxRows: rowCount }, 'erased contacts removed from queued work');
+  }
 
   async function startBackfill(portalId: number, options: { restart?: boolean } = {}): Promise<void> {
     if (await prepareBackfill(db, portalId, options)) {
@@ -257,6 +333,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     jobs: { ingest: ingest as JobDefinition<IngestPayload>, judgePortal, backfill },
     stores: { evidence, states, suppression, processed, pending },
     stats,
+    forgetQueuedContacts,
     async judgeContact(portalId, contactId) {
       await this.judgeContacts(portalId, [contactId]);
     },
@@ -300,7 +377,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (Date.now() - lastPurge > 3_600_000) {
             lastPurge = Date.now();
             processed.purgeOlderThan(new Date(Date.now() - 3 * 24 * 3_600_000)).catch(() => undefined);
-            db.query(`delete from webhook_inbox where state = 'done' and done_at < now() - interval '3 days'`).catch(() => undefined);
+            db.query(`delete from webhook_inbox where state = 'done'`).catch(() => undefined);
           }
         }, deps.sweepIntervalMs ?? 30_000);
         sweepTimer.unref();

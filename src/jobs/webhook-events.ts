@@ -1,6 +1,7 @@
 // HubSpot's webhook wire format (an array of up to 100 events) and what each event means to the pipeline.
 // Both the legacy names (contact.creation) and the generic ones (object.creation with objectTypeId 0-1) arrive.
 import { z } from 'zod';
+import { OWN_WRITTEN_PROPERTIES, ownValueDigest } from '../hubspot/contact-mapping.ts';
 
 const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).transform((v) => String(v));
 
@@ -26,6 +27,49 @@ export const ZWebhookEvent = z.object({
 });
 
 export type WebhookEvent = z.output<typeof ZWebhookEvent>;
+
+/**
+ * An event as the queue and the webhook inbox keep it: ids, types, times and property names, never a value
+ * (HubSpot's current values are read when judging). For the properties this app writes, a digest of the value
+ * stands in for it, so an echo of our own write is still recognised. Unknown keys (a value in a job queued by an
+ * older version) are stripped when the job is read.
+ */
+export const ZQueuedEvent = z.object({
+  eventId: z.union([z.number().int(), z.string().min(1).max(100)]),
+  subscriptionId: z.number().int().optional(),
+  portalId: z.number().int().positive(),
+  appId: z.number().int().optional(),
+  occurredAt: z.number().int().nonnegative(),
+  subscriptionType: z.string().min(1).max(100),
+  attemptNumber: z.number().int().nonnegative().optional(),
+  objectId: z.string().regex(/^\d{1,20}$/),
+  objectTypeId: z.string().max(20).optional(),
+  propertyName: z.string().max(200).optional(),
+  propertyValueDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  changeSource: z.string().max(100).optional(),
+  sourceId: z.string().max(200).nullable().optional(),
+  changeFlag: z.string().max(50).optional(),
+  primaryObjectId: z.string().regex(/^\d{1,20}$/).optional(),
+  mergedObjectIds: z.array(z.string().regex(/^\d{1,20}$/)).max(1000).optional(),
+  newObjectId: z.string().regex(/^\d{1,20}$/).optional(),
+});
+
+export type QueuedEvent = z.output<typeof ZQueuedEvent>;
+
+/** What of a received event is stored: everything but the value (a digest for the properties we write). */
+export function toQueuedEvent(e: WebhookEvent): QueuedEvent {
+  const { propertyValue, ...rest } = e;
+  const out: QueuedEvent = { ...rest };
+  if (e.propertyName && propertyValue != null && OWN_WRITTEN_PROPERTIES.has(e.propertyName)) {
+    out.propertyValueDigest = ownValueDigest(e.propertyName, propertyValue);
+  }
+  return out;
+}
+
+/** Every contact id an event names (the object, a merge's survivor and absorbed records). */
+export function contactIdsOf(e: Pick<QueuedEvent, 'objectId' | 'primaryObjectId' | 'mergedObjectIds' | 'newObjectId'>): string[] {
+  return [e.objectId, e.primaryObjectId, e.newObjectId, ...(e.mergedObjectIds ?? [])].filter((x): x is string => x !== undefined);
+}
 
 export const MAX_EVENTS_PER_DELIVERY = 100;
 export const ZWebhookBatch = z.array(ZWebhookEvent).max(MAX_EVENTS_PER_DELIVERY);

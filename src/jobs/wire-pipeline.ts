@@ -63,6 +63,11 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
     evaluate: evaluateContact,
     settings: (portalId) => o.installations.getSettings(portalId),
     isActive: (portalId) => o.installations.isActive(portalId),
+    installedPortals: async (portalIds) => {
+      const { rows } = await o.db.query<{ portal_id: number | string }>(
+        `select portal_id from installations where portal_id = any($1::bigint[])`, [portalIds]);
+      return new Set(rows.map((r) => Number(r.portal_id)));
+    },
     appId: o.config.hubspotAppId, log,
     coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,
   });
