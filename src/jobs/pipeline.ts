@@ -19,6 +19,7 @@ import { ingestWebhookEvents, type IngestResult } from './ingest-webhook-batch.t
 import { addJudgeResults, emptyJudgeResult, judgeContactIds, type Evaluate, type JudgeDeps, type JudgeResult } from './judge-contacts.ts';
 import { getBackfillProgress, markBackfillFailed, prepareBackfill, runBackfill, type BackfillProgress } from './backfill.ts';
 import type { PipelineCrm } from './hubspot-crm.ts';
+import { reconcilePortal, type ReconcileOptions, type ReconcileResult } from '../reconcile/reconcile-portal.ts';
 import { contactIdsOf, toQueuedEvent, ZQueuedEvent, type QueuedEvent, type WebhookEvent } from './webhook-events.ts';
 
 export interface PipelineDeps {
@@ -46,6 +47,12 @@ export interface PipelineDeps {
   sweepIntervalMs?: number;
   /** Start a backfill by itself for installed, bootstrapped portals that never had one (default true). */
   autoBackfill?: boolean;
+  /**
+   * Period of the reconciliation sweep (src/reconcile) in consuming processes: every backfilled portal is
+   * compared with HubSpot's lastmodifieddate at start and then this often (default 10 minutes; 0 turns it off).
+   */
+  reconcileIntervalMs?: number;
+  reconcile?: ReconcileOptions;
 }
 
 /** What the receiver calls: resolves only once the batch is durably stored (Redis job or webhook_inbox row). */
@@ -64,6 +71,8 @@ export interface PipelineStats {
   ingest: IngestResult;
   judge: JudgeResult;
   judgeBatches: number;
+  /** Reconciliation sweeps run by this process, contacts judged again by them, and those whose tags they corrected. */
+  reconcile: { runs: number; judged: number; healed: number };
   /** Webhook events dropped at intake because their portal never installed the app, in all and per portal id. */
   unknownPortalEvents: number;
   unknownPortals: Record<string, number>;
@@ -71,7 +80,7 @@ export interface PipelineStats {
 
 export interface Pipeline {
   readonly intake: WebhookIntake;
-  readonly jobs: { ingest: JobDefinition<IngestPayload>; judgePortal: JobDefinition<JudgePayload>; backfill: JobDefinition<BackfillPayload> };
+  readonly jobs: { ingest: JobDefinition<IngestPayload>; judgePortal: JobDefinition<JudgePayload>; backfill: JobDefinition<BackfillPayload>; reconcile: JobDefinition<BackfillPayload> };
   readonly stores: { evidence: ContactEvidenceStore; states: ContactStateStore; suppression: SuppressionList; processed: ProcessedEvents; pending: PendingContacts };
   /** Counters of this process (demo, bench, tests). */
   readonly stats: PipelineStats;
@@ -80,6 +89,8 @@ export interface Pipeline {
   judgeContacts(portalId: number, contactIds: string[]): Promise<void>;
   /** Erasure: every queued job, inbox row and pending id naming these contacts forgets them. */
   forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void>;
+  /** One reconciliation sweep of the portal now, in this process (tests, operators). */
+  reconcile(portalId: number): Promise<ReconcileResult>;
   /** Start (or restart) the portal's backfill. */
   startBackfill(portalId: number, options?: { restart?: boolean }): Promise<void>;
   backfillProgress(portalId: number): Promise<BackfillProgress>;
@@ -119,6 +130,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ingest: { events: 0, duplicates: 0, ignored: 0, ownChanges: 0, inactivePortal: 0, queuedForJudgement: 0, forgotten: 0, merged: 0 },
     judge: emptyJudgeResult(),
     judgeBatches: 0,
+    reconcile: { runs: 0, judged: 0, healed: 0 },
     unknownPortalEvents: 0,
     unknownPortals: {},
   };
@@ -219,7 +231,37 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
   });
 
-  for (const def of [ingest, judgePortal, backfill]) queue.register(def as JobDefinition<unknown>);
+  async function runReconcile(portalId: number, signal?: AbortSignal, jobLog?: Logger): Promise<ReconcileResult> {
+    const r = await reconcilePortal(judgeDeps, portalId, deps.reconcile, signal, jobLog);
+    if (r.ran) {
+      stats.reconcile.runs += 1;
+      stats.reconcile.judged += r.judged;
+      stats.reconcile.healed += r.healed;
+    }
+    return r;
+  }
+
+  const reconcile = defineJob({
+    name: 'reconcile-portal',
+    version: 1,
+    schema: ZBackfillPayload,
+    concurrency: 2,
+    retry: { attempts: 5, baseDelayMs: 2000, maxDelayMs: 60_000 },
+    async handler({ portalId }, ctx) {
+      if (!(await isActive(portalId))) return;
+      await runReconcile(portalId, ctx.signal, ctx.log);
+    },
+  });
+
+  for (const def of [ingest, judgePortal, backfill, reconcile]) queue.register(def as JobDefinition<unknown>);
+
+  /** Queues one sweep per installed, backfilled portal (deduplicated: a portal's sweep never runs twice at once). */
+  async function scheduleReconciliation(): Promise<void> {
+    const { rows } = await db.query<{ portal_id: number | string }>(
+      `select i.portal_id from installations i join backfill_runs b on b.portal_id = i.portal_id
+       where i.status = 'active' and b.state = 'done'`);
+    for (const r of rows) await queue.enqueue(reconcile, { portalId: Number(r.portal_id) }, { dedupe: { id: `reconcile-${r.portal_id}` } });
+  }
 
   // Portals known to have installed the app, remembered a minute; a portal not found is asked again next time
   // (an account installing right now must not lose its first events).
@@ -323,14 +365,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
          where i.status = 'active' and i.bootstrap_status = 'done' and b.portal_id is null`);
       for (const r of rows) await startBackfill(Number(r.portal_id));
     }
+    // Backfills whose job the queue lost (Redis emptied): queued again once they have not moved for two minutes.
+    const { rows: stuck } = await db.query<{ portal_id: number | string }>(
+      `select portal_id from backfill_runs where state in ('pending', 'running') and updated_at < now() - interval '2 minutes'`);
+    for (const r of stuck) await queue.enqueue(backfill, { portalId: Number(r.portal_id) }, { dedupe: { id: `backfill-${r.portal_id}` } });
   }
 
   let sweepTimer: NodeJS.Timeout | null = null;
+  let reconcileTimer: NodeJS.Timeout | null = null;
   let lastPurge = 0;
 
   return {
     intake,
-    jobs: { ingest: ingest as JobDefinition<IngestPayload>, judgePortal, backfill },
+    jobs: { ingest: ingest as JobDefinition<IngestPayload>, judgePortal, backfill, reconcile },
+    reconcile: (portalId) => runReconcile(portalId),
     stores: { evidence, states, suppression, processed, pending },
     stats,
     forgetQueuedContacts,
@@ -381,10 +429,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           }
         }, deps.sweepIntervalMs ?? 30_000);
         sweepTimer.unref();
+        const every = deps.reconcileIntervalMs ?? 600_000;
+        if (every > 0) {
+          await scheduleReconciliation().catch((err: unknown) => log.warn({ err: String(err) }, 'reconciliation not scheduled'));
+          reconcileTimer = setInterval(() => {
+            scheduleReconciliation().catch((err: unknown) => log.warn({ err: String(err) }, 'reconciliation not scheduled'));
+          }, every);
+          reconcileTimer.unref();
+        }
       }
     },
     async close(options = {}) {
       if (sweepTimer) clearInterval(sweepTimer);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await queue.close(options);
     },
   };

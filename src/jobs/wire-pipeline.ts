@@ -17,6 +17,7 @@ import { createWebhookRouter } from '../../webhooks/receive-hubspot-webhook.ts';
 import { createHubSpotCrm, newCallCounter, type CallCounter } from './hubspot-crm.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createBackfillRouter } from './backfill-router.ts';
+import type { ReconcileOptions } from '../reconcile/reconcile-portal.ts';
 
 export interface AppPipelineOptions {
   config: Config;
@@ -29,6 +30,9 @@ export interface AppPipelineOptions {
   keyPrefix?: string;
   coalesceWindowMs?: number;
   sweepIntervalMs?: number;
+  /** Period of the reconciliation sweep (default: config.reconcileIntervalMs, 10 minutes). */
+  reconcileIntervalMs?: number;
+  reconcile?: ReconcileOptions;
   rateLimits?: RateLimits;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -70,6 +74,7 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
     },
     appId: o.config.hubspotAppId, log,
     coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,
+    reconcileIntervalMs: o.reconcileIntervalMs ?? o.config.reconcileIntervalMs, reconcile: o.reconcile,
   });
   o.bootstrapper?.onBootstrapped((portalId) => pipeline.startBackfill(portalId));
   const router = express.Router();
