@@ -2,8 +2,9 @@
 // {v, data} envelopes. Retries: error classes decide (PermanentJobError -> UnrecoverableError); the delay comes
 // from our jittered backoff, which honours a 429's Retry-After. A job whose worker dies is picked up again by
 // BullMQ's stalled-job check once its lock expires. What BullMQ keeps in Redis carries nothing personal: payloads
-// are ids and names (the pipeline strips values), completed jobs are removed at once, a failed job's reason is
-// the error class (never the message, which may quote a value) and no stack trace is stored.
+// are ids and names (the pipeline strips values), completed jobs are removed at once (unless their id is an
+// idempotency key), a failed job's reason is the error class (never the message, which may quote a value) and
+// no stack trace is stored.
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -105,7 +106,9 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
         delay: opts.delayMs,
         attempts: def.retry.attempts,
         backoff: { type: 'prospect-guard' },
-        removeOnComplete: true,
+        // Completed jobs go at once; one whose id is its idempotency key (a tick slot, a backfill run) is kept an
+        // hour so a second enqueue of that id is still ignored (such payloads are ids only).
+        removeOnComplete: opts.jobId ? { age: 3600, count: 1000 } : true,
         removeOnFail: { age: 7 * 24 * 3600 },
         stackTraceLimit: 0,
         deduplication: opts.dedupe ? { id: opts.dedupe.id, keepLastIfActive: true, reschedule: opts.dedupe.reschedule ?? false } : undefined,
