@@ -89,6 +89,8 @@ export interface Pipeline {
   judgeContacts(portalId: number, contactIds: string[]): Promise<void>;
   /** Erasure: every queued job, inbox row and pending id naming these contacts forgets them. */
   forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void>;
+  /** One pass of the periodic sweep now (tests, operators): rescheduling, scrubbing deleted contacts' jobs. */
+  sweepNow(): Promise<void>;
   /** One reconciliation sweep of the portal now, in this process (tests, operators). */
   reconcile(portalId: number): Promise<ReconcileResult>;
   /** Start (or restart) the portal's backfill. */
@@ -171,7 +173,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       const r = await ingestWebhookEvents({
         processed, states, evidence, suppression, pending, appId: deps.appId, isActive, schedule: scheduleJudge, log,
-        forgetQueued: forgetQueuedContacts,
+        forgetQueued: noteErasedContacts,
       }, events);
       if (payload.inboxId !== undefined) {
         // Ingested: the row has done its job (dedupe lives in processed_events), so nothing of it is kept.
@@ -310,15 +312,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
   };
 
-  async function forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void> {
-    if (contactIds.length === 0) return;
-    const gone = new Set(contactIds);
-    const names = (e: QueuedEvent) => e.portalId === portalId && contactIdsOf(e).some((id) => gone.has(id));
-    const jobs = await queue.rewriteStored(ingest as JobDefinition<IngestPayload>, (p) => {
+  /** Removes the events naming these contacts from every stored ingest job, in one pass over the queue. */
+  async function scrubJobs(erased: Map<number, Set<string>>): Promise<number> {
+    const names = (e: QueuedEvent) => contactIdsOf(e).some((id) => erased.get(e.portalId)?.has(id));
+    return queue.rewriteStored(ingest as JobDefinition<IngestPayload>, (p) => {
       if (!p.events?.some(names)) return undefined;
       const events = p.events.filter((e) => !names(e));
       return events.length > 0 ? { events } : null;
     });
+  }
+
+  /** The inbox rows and the pending set forget the contacts (cheap: done at once). */
+  async function forgetStoredEvents(portalId: number, contactIds: string[]): Promise<number> {
     const { rowCount } = await db.query(
       `update webhook_inbox set events = coalesce((
          select jsonb_agg(e) from jsonb_array_elements(events) e
@@ -331,6 +336,44 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
            or exists (select 1 from jsonb_array_elements_text(coalesce(e->'mergedObjectIds', '[]'::jsonb)) m where m = any($2::text[]))))`,
       [portalId, contactIds]);
     await pending.remove(portalId, contactIds);
+    return rowCount;
+  }
+
+  /**
+   * A deletion ingested: inbox and pending set forget the contacts now; the queued jobs are scrubbed by the next
+   * sweep in one pass for every deletion noted meanwhile (a burst of deletions must not scan the queue each).
+   */
+  async function noteErasedContacts(portalId: number, contactIds: string[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    await forgetStoredEvents(portalId, contactIds);
+    if (queue.kind !== 'bullmq') return; // in-process jobs carry inbox ids only
+    await db.query(
+      `insert into queue_erasures (portal_id, contact_id) select $1, x from unnest($2::text[]) as x on conflict do nothing`,
+      [portalId, contactIds]);
+  }
+
+  async function drainErasures(): Promise<void> {
+    const { rows } = await db.query<{ portal_id: number | string; contact_id: string }>(
+      `select portal_id, contact_id from queue_erasures order by noted_at limit 5000`);
+    if (rows.length === 0) return;
+    const erased = new Map<number, Set<string>>();
+    for (const r of rows) {
+      const set = erased.get(Number(r.portal_id)) ?? new Set<string>();
+      set.add(r.contact_id);
+      erased.set(Number(r.portal_id), set);
+    }
+    const jobs = await scrubJobs(erased);
+    for (const [portalId, ids] of erased) {
+      await db.query(`delete from queue_erasures where portal_id = $1 and contact_id = any($2::text[])`, [portalId, [...ids]]);
+    }
+    if (jobs > 0) log.info({ contacts: rows.length, jobs }, 'deleted contacts removed from queued jobs');
+  }
+
+  /** Erasure from the card or a data subject request: every trace in queued work goes now. */
+  async function forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    const jobs = await scrubJobs(new Map([[portalId, new Set(contactIds)]]));
+    const rowCount = await forgetStoredEvents(portalId, contactIds);
     if (jobs > 0 || rowCount > 0) log.info({ portalId, contacts: contactIds.length, jobs, inboxRows: rowCount }, 'erased contacts removed from queued work');
   }
 
@@ -341,6 +384,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function sweep(): Promise<void> {
+    await drainErasures().catch((err: unknown) => log.warn({ err: String(err) }, 'queued jobs of deleted contacts not scrubbed yet'));
     for (const portalId of await pending.portals()) {
       const n = await pending.size(portalId);
       if (n > 0) await scheduleJudge(portalId, n);
@@ -379,6 +423,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     intake,
     jobs: { ingest: ingest as JobDefinition<IngestPayload>, judgePortal, backfill, reconcile },
     reconcile: (portalId) => runReconcile(portalId),
+    sweepNow: () => sweep(),
     stores: { evidence, states, suppression, processed, pending },
     stats,
     forgetQueuedContacts,

@@ -78,7 +78,7 @@ describeWithServices('personal data in the queue', { postgres: true, redis: true
     expect(after.some((e) => e.objectId === kept)).toBe(true);
   });
 
-  it('a deletion event, once ingested, removes the queued events naming that contact', async () => {
+  it('a deletion event, once ingested, removes the queued events naming that contact (at the next sweep)', async () => {
     const portalId = await s.install();
     const gone = s.standIn.createContact(portalId, { email: 'supprime@gmail.com', country: 'France' });
     const kept = s.standIn.createContact(portalId, { email: 'garde@gmail.com', country: 'France' });
@@ -88,6 +88,11 @@ describeWithServices('personal data in the queue', { postgres: true, redis: true
     const deletion = { eventId: 991, subscriptionId: 1, portalId, appId: s.standIn.appId, occurredAt: Date.now(), subscriptionType: 'object.deletion', objectTypeId: '0-1', objectId: gone, changeSource: 'CRM_UI' };
     // The worker's ingest step, run here on the deletion alone (this process does not consume).
     await pipeline.jobs.ingest.handler({ events: [deletion] }, { jobId: 'manual', attempt: 1, signal: new AbortController().signal, log: silentLog });
+    // Noted at once; the queue itself is scrubbed by the periodic sweep, one pass for all deletions meanwhile.
+    const noted = await db.query<{ contact_id: string }>('select contact_id from queue_erasures where portal_id = $1', [portalId]);
+    expect(noted.rows.map((r) => r.contact_id)).toEqual([gone]);
+    await pipeline.sweepNow();
+    expect((await db.query('select 1 from queue_erasures where portal_id = $1', [portalId])).rows).toEqual([]);
     const after = (await queuedEvents(s.keyPrefix)).filter((e) => e.portalId === portalId);
     expect(after.filter((e) => e.objectId === gone)).toEqual([]);
     expect(after.some((e) => e.objectId === kept)).toBe(true);
