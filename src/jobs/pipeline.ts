@@ -314,7 +314,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   /** Removes the events naming these contacts from every stored ingest job, in one pass over the queue. */
   async function scrubJobs(erased: Map<number, Set<string>>): Promise<number> {
-    const names = (e: QueuedEvent) => contactIdsOf(e).some((id) => erased.get(e.portalId)?.has(id));
+    const names = (e: Parameters<typeof contactIdsOf>[0] & { portalId: number }) => contactIdsOf(e).some((id) => erased.get(e.portalId)?.has(id));
     return queue.rewriteStored(ingest as JobDefinition<IngestPayload>, (p) => {
       if (!p.events?.some(names)) return undefined;
       const events = p.events.filter((e) => !names(e));

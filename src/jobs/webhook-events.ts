@@ -34,24 +34,8 @@ export type WebhookEvent = z.output<typeof ZWebhookEvent>;
  * stands in for it, so an echo of our own write is still recognised. Unknown keys (a value in a job queued by an
  * older version) are stripped when the job is read.
  */
-export const ZQueuedEvent = z.object({
-  eventId: z.union([z.number().int(), z.string().min(1).max(100)]),
-  subscriptionId: z.number().int().optional(),
-  portalId: z.number().int().positive(),
-  appId: z.number().int().optional(),
-  occurredAt: z.number().int().nonnegative(),
-  subscriptionType: z.string().min(1).max(100),
-  attemptNumber: z.number().int().nonnegative().optional(),
-  objectId: z.string().regex(/^\d{1,20}$/),
-  objectTypeId: z.string().max(20).optional(),
-  propertyName: z.string().max(200).optional(),
+export const ZQueuedEvent = ZWebhookEvent.omit({ propertyValue: true }).extend({
   propertyValueDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-  changeSource: z.string().max(100).optional(),
-  sourceId: z.string().max(200).nullable().optional(),
-  changeFlag: z.string().max(50).optional(),
-  primaryObjectId: z.string().regex(/^\d{1,20}$/).optional(),
-  mergedObjectIds: z.array(z.string().regex(/^\d{1,20}$/)).max(1000).optional(),
-  newObjectId: z.string().regex(/^\d{1,20}$/).optional(),
 });
 
 export type QueuedEvent = z.output<typeof ZQueuedEvent>;
@@ -67,8 +51,8 @@ export function toQueuedEvent(e: WebhookEvent): QueuedEvent {
 }
 
 /** Every contact id an event names (the object, a merge's survivor and absorbed records). */
-export function contactIdsOf(e: Pick<QueuedEvent, 'objectId' | 'primaryObjectId' | 'mergedObjectIds' | 'newObjectId'>): string[] {
-  return [e.objectId, e.primaryObjectId, e.newObjectId, ...(e.mergedObjectIds ?? [])].filter((x): x is string => x !== undefined);
+export function contactIdsOf(e: { objectId: string | number; primaryObjectId?: string | number; newObjectId?: string | number; mergedObjectIds?: (string | number)[] }): string[] {
+  return [e.objectId, e.primaryObjectId, e.newObjectId, ...(e.mergedObjectIds ?? [])].filter((x) => x !== undefined).map(String);
 }
 
 export const MAX_EVENTS_PER_DELIVERY = 100;

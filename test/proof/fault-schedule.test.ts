@@ -18,24 +18,13 @@ import { createProofDb, startStack, terminateBackends, waitFor, type ProofDb, ty
 import { settleAndReconcile, type ExpectedObjection } from './support/reconcile.ts';
 import { isRunning, startWorker, stopWorker, type WorkerProcess } from './support/worker-control.ts';
 import { deleteRedisPrefix, dumpRedisPrefix, findInDump } from './support/redis-scan.ts';
+import { prng } from '../../scripts/hubspot-standin/state.ts';
 
 const SEED = Number(process.env.PROOF_FAULT_SEED ?? randomInt(1, 2 ** 31 - 1));
 const STEPS = Number(process.env.PROOF_FAULT_STEPS ?? 6);
 const CONTACTS_PER_STEP = Number(process.env.PROOF_FAULT_CONTACTS ?? 10);
 const RECONCILE_MS = 2000;
 console.log(`fault schedule: seed ${SEED}, ${STEPS} faults (replay with PROOF_FAULT_SEED=${SEED})`);
-
-/** mulberry32: a small seeded generator, so the schedule is the seed's and nothing else's. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Fault = 'kill-worker' | 'redis-empty' | 'postgres-restart' | 'hubspot-storm' | 'duplicates';
 const FAULTS: Fault[] = ['kill-worker', 'redis-empty', 'postgres-restart', 'hubspot-storm', 'duplicates'];
@@ -70,7 +59,7 @@ describeWithServices('randomised fault schedule', { postgres: true }, () => {
   });
 
   it(`mixes worker kills, Redis emptied, PostgreSQL restarts, HubSpot storms and duplicates (seed ${SEED}), then reconciles`, async () => {
-    const rnd = seeded(SEED);
+    const rnd = prng(SEED); // the stand-in's seeded generator: the schedule is the seed's and nothing else's
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     // Every kind once, in a seeded order, then seeded picks.
     const schedule = [...FAULTS].map((f) => ({ f, k: rnd() })).sort((a, b) => a.k - b.k).map((x) => x.f);
