@@ -118,6 +118,12 @@ type BackfillPayload = z.infer<typeof ZBackfillPayload>;
 
 export const JUDGE_BATCH_SIZE = 100;
 
+// An inbox event (e) of portal $1 naming one of the contacts $2. Every comparison is made two-valued: an absent
+// field must not turn "not (...)" into null and drop the event.
+const NAMES_ERASED = `((e->>'portalId')::bigint = $1 and (coalesce(e->>'objectId' = any($2::text[]), false)
+  or coalesce(e->>'primaryObjectId' = any($2::text[]), false) or coalesce(e->>'newObjectId' = any($2::text[]), false)
+  or exists (select 1 from jsonb_array_elements_text(coalesce(e->'mergedObjectIds', '[]'::jsonb)) m where m = any($2::text[]))))`;
+
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { db, queue, log } = deps;
   const now = deps.now ?? (() => new Date());
@@ -325,15 +331,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   /** The inbox rows and the pending set forget the contacts (cheap: done at once). */
   async function forgetStoredEvents(portalId: number, contactIds: string[]): Promise<number> {
     const { rowCount } = await db.query(
-      `update webhook_inbox set events = coalesce((
-         select jsonb_agg(e) from jsonb_array_elements(events) e
-         where not ((e->>'portalId')::bigint = $1 and (e->>'objectId' = any($2::text[]) or e->>'primaryObjectId' = any($2::text[])
-           or e->>'newObjectId' = any($2::text[])
-           or exists (select 1 from jsonb_array_elements_text(coalesce(e->'mergedObjectIds', '[]'::jsonb)) m where m = any($2::text[]))))
-       ), '[]'::jsonb)
-       where exists (select 1 from jsonb_array_elements(events) e where (e->>'portalId')::bigint = $1
-         and (e->>'objectId' = any($2::text[]) or e->>'primaryObjectId' = any($2::text[]) or e->>'newObjectId' = any($2::text[])
-           or exists (select 1 from jsonb_array_elements_text(coalesce(e->'mergedObjectIds', '[]'::jsonb)) m where m = any($2::text[]))))`,
+      `update webhook_inbox set events = coalesce((select jsonb_agg(e) from jsonb_array_elements(events) e where not ${NAMES_ERASED}), '[]'::jsonb)
+       where exists (select 1 from jsonb_array_elements(events) e where ${NAMES_ERASED})`,
       [portalId, contactIds]);
     await pending.remove(portalId, contactIds);
     return rowCount;
