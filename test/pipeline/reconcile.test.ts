@@ -11,7 +11,9 @@ import { ContactStateStore } from '../../src/contacts/contact-state-store.ts';
 import { SuppressionList } from '../../src/contacts/suppression-list.ts';
 import { evaluateContact } from '../../src/engine/index.ts';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.ts';
-import type { ContactRecord, ContactSearch, SearchPage } from '../../src/jobs/hubspot-crm.ts';
+import { createHubSpotCrm, type ContactRecord, type ContactSearch, type SearchPage } from '../../src/jobs/hubspot-crm.ts';
+import { createMemoryRateLimiter, type PortalRateLimiter } from '../../src/ratelimit/portal-rate-limiter.ts';
+import type { Client } from '@hubspot/api-client';
 
 let db: TestDb;
 beforeAll(async () => { db = await createTestDb('pglite'); });
@@ -169,5 +171,26 @@ describe('reconciliation sweep', () => {
     expect(await judgedIds(portalId)).toEqual(new Set(ids));
     expect(r.judged).toBe(35);
     expect(hs.searches.length).toBe(2);
+  });
+});
+
+describe('the sweep\'s HubSpot search', () => {
+  it('goes through the portal\'s shared rate limiter as a search call, with HubSpot\'s request shape', async () => {
+    const kinds: string[] = [];
+    // The real limiter, watched (spread: whatever else its interface offers stays as it is).
+    const real = createMemoryRateLimiter();
+    const limiter: PortalRateLimiter = { ...real, acquire: (portalId, kind, signal) => { kinds.push(kind); return real.acquire(portalId, kind, signal); } };
+    const requests: unknown[] = [];
+    const client = { crm: { contacts: { searchApi: { doSearch: async (body: unknown) => { requests.push(body); return { total: 0, results: [] }; } } } } };
+    const crm = createHubSpotCrm({ clients: { forPortal: async () => client as unknown as Client }, limiter, log: silentLog });
+    await crm.searchContacts?.(901, {
+      filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: '1795161600000' }],
+      sort: { propertyName: 'lastmodifieddate', direction: 'ASCENDING' }, properties: ['email'], limit: 200,
+    });
+    expect(kinds).toEqual(['search']);
+    expect(requests).toEqual([{
+      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: '1795161600000' }] }],
+      sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }], properties: ['email'], limit: 200,
+    }]);
   });
 });
