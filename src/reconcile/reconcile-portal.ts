@@ -10,7 +10,8 @@
 // read again and found already judged), and `after` is never used, which also keeps our own write-backs (they move
 // a contact's lastmodifieddate out of the window) from shifting a page. Only when a whole page shares one instant
 // is that instant walked by hs_object_id. The window ends `settleMs` in the past and starts `overlapMs` before the
-// checkpoint, since HubSpot's search index trails writes by a few seconds.
+// checkpoint, since HubSpot's search index trails writes by a few seconds. Filter values are epoch milliseconds,
+// as HubSpot's APIs take timestamps (developers.hubspot.com FAQ "how should timestamps be formatted").
 import type { Logger } from 'pino';
 import type { Db } from '../storage/db.ts';
 import { READ_PROPERTIES } from '../hubspot/properties.ts';
