@@ -20,7 +20,9 @@ import { addJudgeResults, emptyJudgeResult, judgeContactIds, type Evaluate, type
 import { getBackfillProgress, markBackfillFailed, prepareBackfill, runBackfill, type BackfillProgress } from './backfill.ts';
 import type { PipelineCrm } from './hubspot-crm.ts';
 import { reconcilePortal, type ReconcileOptions, type ReconcileResult } from '../reconcile/reconcile-portal.ts';
-import { contactIdsOf, toQueuedEvent, ZQueuedEvent, type QueuedEvent, type WebhookEvent } from './webhook-events.ts';
+import { ZIngestPayload, ZQueuedEvent, type IngestPayload, type QueuedEvent } from './webhook-events.ts';
+import { createWebhookIntake, type IntakeCounters, type WebhookIntake } from './webhook-intake.ts';
+import { createQueuedContactsEraser } from './forget-queued-contacts.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -55,27 +57,14 @@ export interface PipelineDeps {
   reconcile?: ReconcileOptions;
 }
 
-/** What the receiver calls: resolves only once the batch is durably stored (Redis job or webhook_inbox row). */
-export interface WebhookIntake {
-  accept(events: WebhookEvent[]): Promise<IntakeResult | void>;
-}
+export type { IntakeResult, WebhookIntake } from './webhook-intake.ts';
 
-export interface IntakeResult {
-  stored: number;
-  /** Events dropped because their portal never installed the app. */
-  unknownPortal: number;
-}
-
-export interface PipelineStats {
-  deliveries: number;
+export interface PipelineStats extends IntakeCounters {
   ingest: IngestResult;
   judge: JudgeResult;
   judgeBatches: number;
   /** Reconciliation sweeps run by this process, contacts judged again by them, and those whose tags they corrected. */
   reconcile: { runs: number; judged: number; healed: number };
-  /** Webhook events dropped at intake because their portal never installed the app, in all and per portal id. */
-  unknownPortalEvents: number;
-  unknownPortals: Record<string, number>;
 }
 
 export interface Pipeline {
@@ -106,23 +95,12 @@ export interface Pipeline {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
-const ZIngestPayload = z.object({
-  events: z.array(ZQueuedEvent).max(100).optional(),
-  inboxId: z.number().int().positive().optional(),
-}).refine((p) => (p.events === undefined) !== (p.inboxId === undefined), 'exactly one of events or inboxId');
-type IngestPayload = z.input<typeof ZIngestPayload>;
 const ZJudgePayload = z.object({ portalId: z.number().int().positive() });
 type JudgePayload = z.infer<typeof ZJudgePayload>;
 const ZBackfillPayload = z.object({ portalId: z.number().int().positive() });
 type BackfillPayload = z.infer<typeof ZBackfillPayload>;
 
 export const JUDGE_BATCH_SIZE = 100;
-
-// An inbox event (e) of portal $1 naming one of the contacts $2. Every comparison is made two-valued: an absent
-// field must not turn "not (...)" into null and drop the event.
-const NAMES_ERASED = `((e->>'portalId')::bigint = $1 and (coalesce(e->>'objectId' = any($2::text[]), false)
-  or coalesce(e->>'primaryObjectId' = any($2::text[]), false) or coalesce(e->>'newObjectId' = any($2::text[]), false)
-  or exists (select 1 from jsonb_array_elements_text(coalesce(e->'mergedObjectIds', '[]'::jsonb)) m where m = any($2::text[]))))`;
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { db, queue, log } = deps;
@@ -179,7 +157,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       const r = await ingestWebhookEvents({
         processed, states, evidence, suppression, pending, appId: deps.appId, isActive, schedule: scheduleJudge, log,
-        forgetQueued: noteErasedContacts,
+        forgetQueued: (p, ids) => eraser.noteDeleted(p, ids),
       }, events);
       if (payload.inboxId !== undefined) {
         // Ingested: the row has done its job (dedupe lives in processed_events), so nothing of it is kept.
@@ -271,110 +249,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const r of rows) await queue.enqueue(reconcile, { portalId: Number(r.portal_id) }, { dedupe: { id: `reconcile-${r.portal_id}` } });
   }
 
-  // Portals known to have installed the app, remembered a minute; a portal not found is asked again next time
-  // (an account installing right now must not lose its first events).
-  const installedCache = new Map<number, number>();
-  const lastUnknownLog = new Map<number, number>();
-  async function dropNeverInstalled(events: WebhookEvent[]): Promise<{ kept: WebhookEvent[]; dropped: number }> {
-    if (!deps.installedPortals) return { kept: events, dropped: 0 };
-    const at = Date.now();
-    const ask = [...new Set(events.map((e) => e.portalId))].filter((p) => (installedCache.get(p) ?? 0) < at - 60_000);
-    if (ask.length > 0) for (const p of await deps.installedPortals(ask)) installedCache.set(p, at);
-    const kept = events.filter((e) => installedCache.has(e.portalId));
-    const dropped = events.length - kept.length;
-    if (dropped > 0) {
-      const perPortal = new Map<number, number>();
-      for (const e of events) if (!installedCache.has(e.portalId)) perPortal.set(e.portalId, (perPortal.get(e.portalId) ?? 0) + 1);
-      stats.unknownPortalEvents += dropped;
-      for (const [p, n] of perPortal) {
-        if (stats.unknownPortals[p] !== undefined || Object.keys(stats.unknownPortals).length < 1000) stats.unknownPortals[p] = (stats.unknownPortals[p] ?? 0) + n;
-        // One line per portal a minute at most: a misrouted subscription must not flood the log.
-        if ((lastUnknownLog.get(p) ?? 0) < at - 60_000) {
-          lastUnknownLog.set(p, at);
-          log.warn({ portalId: p, events: n, droppedSoFar: stats.unknownPortals[p] ?? n }, 'webhook events for a portal that never installed the app: dropped');
-        }
-      }
-    }
-    return { kept, dropped };
-  }
-
-  const intake: WebhookIntake = {
-    async accept(received) {
-      if (received.length === 0) return { stored: 0, unknownPortal: 0 };
-      const { kept, dropped } = await dropNeverInstalled(received);
-      if (kept.length === 0) return { stored: 0, unknownPortal: dropped };
-      // Ids and property names only: no value of a contact reaches Redis or the inbox.
-      const events = kept.map(toQueuedEvent);
-      if (queue.kind === 'bullmq') {
-        await queue.enqueue(ingest, { events });
-      } else {
-        // Embedded: the row is the durable copy; the in-process job is only a nudge (replayed at start-up).
-        const { rows } = await db.query<{ id: number }>(`insert into webhook_inbox (events) values ($1::jsonb) returning id`, [JSON.stringify(events)]);
-        const id = Number(rows[0]?.id);
-        await queue.enqueue(ingest, { inboxId: id }).catch((err: unknown) => log.warn({ inboxId: id, err: String(err) }, 'inbox row will be replayed at start-up'));
-      }
-      stats.deliveries += 1;
-      return { stored: events.length, unknownPortal: dropped };
-    },
-  };
-
-  /** Removes the events naming these contacts from every stored ingest job, in one pass over the queue. */
-  async function scrubJobs(erased: Map<number, Set<string>>): Promise<number> {
-    const names = (e: Parameters<typeof contactIdsOf>[0] & { portalId: number }) => contactIdsOf(e).some((id) => erased.get(e.portalId)?.has(id));
-    return queue.rewriteStored(ingest as JobDefinition<IngestPayload>, (p) => {
-      if (!p.events?.some(names)) return undefined;
-      const events = p.events.filter((e) => !names(e));
-      return events.length > 0 ? { events } : null;
-    });
-  }
-
-  /** The inbox rows and the pending set forget the contacts (cheap: done at once). */
-  async function forgetStoredEvents(portalId: number, contactIds: string[]): Promise<number> {
-    const { rowCount } = await db.query(
-      `update webhook_inbox set events = coalesce((select jsonb_agg(e) from jsonb_array_elements(events) e where not ${NAMES_ERASED}), '[]'::jsonb)
-       where exists (select 1 from jsonb_array_elements(events) e where ${NAMES_ERASED})`,
-      [portalId, contactIds]);
-    await pending.remove(portalId, contactIds);
-    return rowCount;
-  }
-
-  /**
-   * A deletion ingested: inbox and pending set forget the contacts now; the queued jobs are scrubbed by the next
-   * sweep in one pass for every deletion noted meanwhile (a burst of deletions must not scan the queue each).
-   */
-  async function noteErasedContacts(portalId: number, contactIds: string[]): Promise<void> {
-    if (contactIds.length === 0) return;
-    await forgetStoredEvents(portalId, contactIds);
-    if (queue.kind !== 'bullmq') return; // in-process jobs carry inbox ids only
-    await db.query(
-      `insert into queue_erasures (portal_id, contact_id) select $1, x from unnest($2::text[]) as x on conflict do nothing`,
-      [portalId, contactIds]);
-  }
-
-  async function drainErasures(): Promise<void> {
-    const { rows } = await db.query<{ portal_id: number | string; contact_id: string }>(
-      `select portal_id, contact_id from queue_erasures order by noted_at limit 5000`);
-    if (rows.length === 0) return;
-    const erased = new Map<number, Set<string>>();
-    for (const r of rows) {
-      const set = erased.get(Number(r.portal_id)) ?? new Set<string>();
-      set.add(r.contact_id);
-      erased.set(Number(r.portal_id), set);
-    }
-    const jobs = await scrubJobs(erased);
-    for (const [portalId, ids] of erased) {
-      await db.query(`delete from queue_erasures where portal_id = $1 and contact_id = any($2::text[])`, [portalId, [...ids]]);
-    }
-    if (jobs > 0) log.info({ contacts: rows.length, jobs }, 'deleted contacts removed from queued jobs');
-  }
-
-  /** Erasure from the card or a data subject request: every trace in queued work goes now. */
-  async function forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void> {
-    if (contactIds.length === 0) return;
-    const jobs = await scrubJobs(new Map([[portalId, new Set(contactIds)]]));
-    const rowCount = await forgetStoredEvents(portalId, contactIds);
-    if (jobs > 0 || rowCount > 0) log.info({ portalId, contacts: contactIds.length, jobs, inboxRows: rowCount }, 'erased contacts removed from queued work');
-  }
+  const intake = createWebhookIntake({ db, queue, ingest: ingest as JobDefinition<IngestPayload>, installedPortals: deps.installedPortals, counters: stats, log });
+  const eraser = createQueuedContactsEraser({ db, queue, ingest: ingest as JobDefinition<IngestPayload>, pending, log });
 
   async function startBackfill(portalId: number, options: { restart?: boolean } = {}): Promise<void> {
     if (await prepareBackfill(db, portalId, options)) {
@@ -383,7 +259,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function sweep(): Promise<void> {
-    await drainErasures().catch((err: unknown) => log.warn({ err: String(err) }, 'queued jobs of deleted contacts not scrubbed yet'));
+    await eraser.drain().catch((err: unknown) => log.warn({ err: String(err) }, 'queued jobs of deleted contacts not scrubbed yet'));
     for (const portalId of await pending.portals()) {
       const n = await pending.size(portalId);
       if (n > 0) await scheduleJudge(portalId, n);
@@ -425,7 +301,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     sweepNow: () => sweep(),
     stores: { evidence, states, suppression, processed, pending },
     stats,
-    forgetQueuedContacts,
+    forgetQueuedContacts: (portalId, contactIds) => eraser.forgetNow(portalId, contactIds),
     async judgeContact(portalId, contactId) {
       await this.judgeContacts(portalId, [contactId]);
     },

@@ -55,6 +55,13 @@ export function contactIdsOf(e: { objectId: string | number; primaryObjectId?: s
   return [e.objectId, e.primaryObjectId, e.newObjectId, ...(e.mergedObjectIds ?? [])].filter((x) => x !== undefined).map(String);
 }
 
+/** The ingest job's payload: the events themselves (BullMQ), or the id of the inbox row holding them (embedded). */
+export const ZIngestPayload = z.object({
+  events: z.array(ZQueuedEvent).max(100).optional(),
+  inboxId: z.number().int().positive().optional(),
+}).refine((p) => (p.events === undefined) !== (p.inboxId === undefined), 'exactly one of events or inboxId');
+export type IngestPayload = z.input<typeof ZIngestPayload>;
+
 export const MAX_EVENTS_PER_DELIVERY = 100;
 export const ZWebhookBatch = z.array(ZWebhookEvent).max(MAX_EVENTS_PER_DELIVERY);
 
