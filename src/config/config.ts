@@ -19,6 +19,8 @@ export interface Config {
   /** Null only outside production: startApp then uses (or creates) a key file under DATA_DIR. */
   tokenKeys: TokenKeyRing | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Period of the reconciliation sweep in worker processes (RECONCILE_INTERVAL_SECONDS, default 600; 0: off). */
+  reconcileIntervalMs: number;
   /** Express `trust proxy`: how many proxy hops to trust for the client address (rate limits); default loopback only. */
   trustProxy: number | 'loopback';
   /** Bearer token for GET /metrics on the public port; null: /metrics is served there outside production only. */
@@ -75,6 +77,7 @@ const EnvSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
   TOKEN_ENCRYPTION_KEY: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  RECONCILE_INTERVAL_SECONDS: optional(z.string().regex(/^\d{1,6}$/, 'must be a number of seconds').transform(Number)),
   TRUST_PROXY: optional(z.string().regex(/^(loopback|\d{1,2})$/, 'must be "loopback" or a number of proxy hops')),
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   METRICS_PORT: optional(z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number)
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     tokenKeys,
     logLevel: e.LOG_LEVEL ?? 'info',
+    reconcileIntervalMs: (e.RECONCILE_INTERVAL_SECONDS ?? 600) * 1000,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'loopback' ? 'loopback' : Number(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsPort: e.METRICS_PORT ?? null,

@@ -105,13 +105,14 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     const { config, db, installations, clients } = running;
     const key = preferenceKeyFromConfig(config);
     // The pipeline's re-judge (present when startApp runs the webhook pipeline).
-    const withPipeline = running as RunningApp & { pipeline?: { pipeline: { judgeContact(p: number, c: string): Promise<void>; judgeContacts(p: number, c: string[]): Promise<void> }; limiter?: Parameters<typeof requesterFromClients>[2] } | null };
+    const withPipeline = running as RunningApp & { pipeline?: { pipeline: { judgeContact(p: number, c: string): Promise<void>; judgeContacts(p: number, c: string[]): Promise<void>; forgetQueuedContacts?(p: number, c: string[]): Promise<void> }; limiter?: Parameters<typeof requesterFromClients>[2] } | null };
     const pipeline = withPipeline.pipeline?.pipeline ?? null;
     // Enforcement's HubSpot calls share the pipeline's per-portal rate limiter.
     const limiter = withPipeline.pipeline?.limiter ?? null;
     const enforcement = createEnforcement({
       db, requester: requesterFromClients(clients, config.hubspotApiBaseUrl, limiter), log, ledgerSecrets: resolveLedgerSecrets(config),
       rejudge: pipeline ? (p, c) => pipeline.judgeContact(p, c) : null,
+      forgetQueued: pipeline?.forgetQueuedContacts ? (p, c) => pipeline.forgetQueuedContacts?.(p, c) ?? Promise.resolve() : null,
       verdictOf: async (p, c) => {
         const { rows } = await db.query<{ verdict: unknown }>('select verdict from contact_state where portal_id = $1 and contact_id = $2', [p, c]).catch(() => ({ rows: [] as { verdict: unknown }[] }));
         const v = rows[0]?.verdict;

@@ -60,6 +60,7 @@ export function createEnforcement(deps: {
   verdictOf?: (portalId: number, contactId: string) => Promise<unknown>;
   /** The app passes the configured keys (resolveLedgerSecrets); without them the keys live as long as the process. */
   ledgerSecrets?: LedgerSecrets;
+  forgetQueued?: ((portalId: number, contactIds: string[]) => Promise<void>) | null;
 }): Enforcement {
   const clock = deps.clock ?? systemClock;
   const secrets = deps.ledgerSecrets ?? processLedgerSecrets();
@@ -74,6 +75,6 @@ export function createEnforcement(deps: {
   const hasher = createSubjectHasher(deps.db);
   const hubspot = deps.requester ? createHubSpotApi(deps.requester) : null;
   const objections = createObjectionService({ ledger, evidence, suppression, hasher, hubspot, rejudge: deps.rejudge ?? null, clock, ...(deps.log ? { log: deps.log } : {}) });
-  const dsr = createDsrService({ db: deps.db, ledger, hasher, hubspot, evidence, suppression, clock, verdictOf: deps.verdictOf ?? null });
+  const dsr = createDsrService({ db: deps.db, ledger, hasher, hubspot, evidence, suppression, clock, verdictOf: deps.verdictOf ?? null, forgetQueued: deps.forgetQueued ?? null });
   return { db: deps.db, ledger, anchor, evidence, suppression, hasher, hubspot, objections, dsr, clock };
 }
