@@ -23,6 +23,7 @@ import { reconcilePortal, type ReconcileOptions, type ReconcileResult } from '..
 import { ZIngestPayload, ZQueuedEvent, type IngestPayload, type QueuedEvent } from './webhook-events.ts';
 import { createWebhookIntake, type IntakeCounters, type WebhookIntake } from './webhook-intake.ts';
 import { createQueuedContactsEraser } from './forget-queued-contacts.ts';
+import { recordReconcile } from '../metrics/metrics.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -225,6 +226,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       stats.reconcile.runs += 1;
       stats.reconcile.judged += r.judged;
       stats.reconcile.healed += r.healed;
+      recordReconcile(r.judged, r.healed);
     }
     return r;
   }

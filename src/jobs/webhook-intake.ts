@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../storage/db.ts';
 import type { JobDefinition, JobQueue } from '../queue/job.ts';
 import { toQueuedEvent, type IngestPayload, type WebhookEvent } from './webhook-events.ts';
+import { recordUnknownPortalEvents } from '../metrics/metrics.ts';
 
 /** What the receiver calls: resolves only once the batch is durably stored (Redis job or webhook_inbox row). */
 export interface WebhookIntake {
@@ -65,6 +66,7 @@ export function createWebhookIntake(deps: {
       const perPortal = new Map<number, number>();
       for (const e of events) if (!known.has(e.portalId)) perPortal.set(e.portalId, (perPortal.get(e.portalId) ?? 0) + 1);
       counters.unknownPortalEvents += dropped;
+      recordUnknownPortalEvents(dropped);
       for (const [p, n] of perPortal) {
         if (counters.unknownPortals[p] !== undefined || Object.keys(counters.unknownPortals).length < MAX_PORTALS_COUNTED) {
           counters.unknownPortals[p] = (counters.unknownPortals[p] ?? 0) + n;
