@@ -7,6 +7,11 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isKnownPlatformVersion, validateProjectConfig } from '@hubspot/project-parsing-lib/projects';
+import { Components } from '@hubspot/project-parsing-lib/constants';
+import { translate } from '@hubspot/project-parsing-lib/translate';
+import { mapToUserFacingType } from '@hubspot/project-parsing-lib/transform';
+import { validateUid } from '@hubspot/project-parsing-lib/uid';
 import ts from 'typescript';
 import { z } from 'zod';
 import { workflowActionConfig } from '../src/workflow-action/definition.ts';
@@ -51,7 +56,6 @@ export const ManifestSchema = z.object({
   }).strict()).min(1),
   settings: z.object({
     uid: UID,
-    name: z.string().min(1),
     entrypoint: z.string().regex(/^\/app\/settings\/[A-Za-z0-9_-]+\.tsx$/),
   }).strict(),
   workflowActions: z.array(z.object({
@@ -106,7 +110,8 @@ export const CardHsmetaSchema = z.object({
 export const SettingsHsmetaSchema = z.object({
   uid: UID,
   type: z.literal('settings'),
-  config: z.object({ name: z.string().min(1), entrypoint: z.string().startsWith('/app/') }).strict(),
+  // HubSpot's settings template has the entrypoint only (the page's title is the app's name).
+  config: z.object({ entrypoint: z.string().startsWith('/app/') }).strict(),
 }).strict();
 export const WebhooksHsmetaSchema = z.object({
   uid: UID,
@@ -200,7 +205,7 @@ export function generateProject(manifest: Manifest): Map<string, string> {
   files.set(GENERATED.settings, json({
     uid: manifest.settings.uid,
     type: 'settings',
-    config: { name: manifest.settings.name, entrypoint: manifest.settings.entrypoint },
+    config: { entrypoint: manifest.settings.entrypoint },
   }));
   files.set(GENERATED.webhooks, json({
     uid: `${manifest.uid}_webhooks`,
@@ -363,22 +368,70 @@ export const SCOPE_EVIDENCE: Record<string, { why: string; pattern: RegExp | 'ma
   'crm.objects.contacts.write': { why: 'write verdict properties, GDPR delete', pattern: /contacts\.(?:basicApi\.update|batchApi\.update|gdprApi)|gdpr-delete/ },
   'crm.schemas.contacts.write': { why: 'create the Prospect Guard property group and properties', pattern: /properties\.(?:coreApi|groupsApi|batchApi)\.create|\/crm\/v3\/properties\/contacts/ },
   'communication_preferences.read_write': { why: 'objections written to subscription status', pattern: /communication-preferences\/v[34]/ },
-  automation: { why: 'custom workflow action and unenrol workflows', pattern: /\/automation\/v4\/(?:actions|flows)|workflowActions/ },
-  'automation.sequences.read': { why: 'read sequence enrolments', pattern: /\/automation\/v4\/sequences/ },
-  'automation.sequences.enrollments.write': { why: 'enrol through the app after a check', pattern: /\/automation\/v4\/sequences\/enrollments/ },
+  automation: { why: 'custom workflow action and unenrol workflows (optional: tier-dependent)', pattern: /\/automation\/v4\/(?:actions|flows)|workflowActions/ },
+  'automation.sequences.read': { why: 'read sequence enrolments (optional: tier-dependent)', pattern: /\/automation\/v4\/sequences/ },
 };
+
+/** Scopes an account has only on some tiers: required, they block the install on the others (HubSpot's scopes doc). */
+export const TIER_DEPENDENT_SCOPES = new Set(['automation', 'automation.sequences.read', 'automation.sequences.enrollments.write']);
 
 export function checkScopes(repoRoot: string, manifest: Manifest): string[] {
   const dirs = ['src', 'webhooks', 'ui-extensions/src'];
   const sources = dirs.flatMap((d) => listFiles(path.join(repoRoot, d), (f) => /\.(ts|tsx)$/.test(f)))
     .map((f) => readFileSync(f, 'utf8'));
   const problems: string[] = [];
+  for (const scope of manifest.auth.requiredScopes) {
+    if (TIER_DEPENDENT_SCOPES.has(scope)) problems.push(`scope ${scope} depends on the account's tier: make it optional, not required`);
+  }
   for (const scope of [...manifest.auth.requiredScopes, ...manifest.auth.optionalScopes]) {
     const rule = SCOPE_EVIDENCE[scope];
     if (!rule) { problems.push(`scope ${scope}: no usage rule (add it to SCOPE_EVIDENCE or drop the scope)`); continue; }
     if (rule.pattern === 'manifest') continue;
     const pattern = rule.pattern;
     if (!sources.some((s) => pattern.test(s))) problems.push(`scope ${scope} (${rule.why}): no code uses it`);
+  }
+  return problems;
+}
+
+/**
+ * HubSpot's own project parser (@hubspot/project-parsing-lib, what `hs project upload` runs): hsproject.json,
+ * the platform version, every *-hsmeta.json turned into HubSpot's intermediate representation, each
+ * component's type, uid and folder as HubSpot expects them. The parser's schema validation needs an account (it
+ * downloads the component schemas), so it runs with skipValidation and this function applies the offline rules
+ * the parser would (uid, config present, known type, folder), the same way its validation step does.
+ */
+export async function checkWithHubSpotParser(projectDir: string): Promise<string[]> {
+  const problems: string[] = [];
+  const hsproject = JSON.parse(readFileSync(path.join(projectDir, GENERATED.project), 'utf8')) as { srcDir?: string; platformVersion?: string };
+  try {
+    validateProjectConfig(hsproject, projectDir);
+  } catch (e) {
+    problems.push(`HubSpot parser: ${GENERATED.project}: ${(e as Error).message}`);
+    return problems;
+  }
+  const platformVersion = String(hsproject.platformVersion);
+  if (!isKnownPlatformVersion(platformVersion)) problems.push(`HubSpot parser: unknown platformVersion ${platformVersion}`);
+  const srcDir = path.join(projectDir, hsproject.srcDir ?? 'src');
+  let result: Awaited<ReturnType<typeof translate>>;
+  try {
+    result = await translate({ projectSourceDir: srcDir, platformVersion }, { skipValidation: true });
+  } catch (e) {
+    problems.push(`HubSpot parser: ${(e as Error).message}`);
+    return problems;
+  }
+  for (const skipped of result.skippedHsMetaFiles) problems.push(`HubSpot parser: skipped ${skipped}`);
+  const components = Components as Record<string, { dir: string; parentComponent?: string } | undefined>;
+  for (const [uid, node] of Object.entries(result.intermediateRepresentation.intermediateNodesIndexedByUid)) {
+    const file = node.metaFilePath ?? uid;
+    const uidProblem = validateUid(uid);
+    if (uidProblem) problems.push(`HubSpot parser: ${file}: ${uidProblem}`);
+    if (!node.config) problems.push(`HubSpot parser: ${file}: no config block`);
+    const type = mapToUserFacingType(node.componentType);
+    const component = type ? components[type] : undefined;
+    if (!component) { problems.push(`HubSpot parser: ${file}: unsupported component type ${node.componentType}`); continue; }
+    const parent = component.parentComponent ? components[component.parentComponent]?.dir ?? '' : '';
+    const expected = path.join(parent, component.dir);
+    if (path.dirname(file) !== expected) problems.push(`HubSpot parser: ${file}: a ${type} belongs in ${expected}/`);
   }
   return problems;
 }
@@ -404,7 +457,7 @@ export function checkAll(repoRoot: string, options: CheckOptions = {}): { proble
   return { manifest, problems };
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
   if (argv.includes('--write')) {
     const raw = JSON.parse(readFileSync(path.join(repoRoot, 'app.json'), 'utf8')) as unknown;
@@ -413,8 +466,9 @@ function main(argv: string[]): number {
     console.log(written.length ? `wrote ${written.join(', ')}` : 'generated files already up to date');
   }
   const { problems } = checkAll(repoRoot, { scopes: !argv.includes('--no-scopes') });
+  problems.push(...await checkWithHubSpotParser(path.join(repoRoot, 'ui-extensions')));
   if (problems.length === 0) {
-    console.log('HubSpot project OK: generated files in sync, hsmeta shapes valid, UI code sandbox-safe, scopes used');
+    console.log('HubSpot project OK: HubSpot\'s parser accepts it, generated files in sync, hsmeta shapes valid, UI code sandbox-safe, scopes used');
     return 0;
   }
   for (const p of problems) console.error(`- ${p}`);
@@ -423,5 +477,5 @@ function main(argv: string[]): number {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }

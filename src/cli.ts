@@ -40,7 +40,7 @@ export const COMMANDS: CliCommand[] = [
   },
   {
     words: ['ledger', 'verify'],
-    summary: 'check that a portal\'s evidence ledger hash chain is intact (exit 1 when it is not)',
+    summary: 'check a portal\'s evidence ledger: keyed hash chain and signed checkpoints (exit 1 when broken)',
     usage: async () => (await import('./ledger/verify-command.ts')).USAGE,
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['verify', ...argv]),
   },
@@ -49,6 +49,30 @@ export const COMMANDS: CliCommand[] = [
     summary: 'export a portal\'s (or one contact\'s) evidence ledger for an audit, as JSON or an HTML report',
     usage: async () => (await import('./ledger/verify-command.ts')).USAGE,
     run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['export', ...argv]),
+  },
+  {
+    words: ['ledger', 'report'],
+    summary: 'the evidence register as a document a DPO can sign (per portal or contact, FR/EN, PDF or HTML)',
+    usage: async () => (await import('./reports/report-command.ts')).USAGE,
+    run: async (argv) => (await import('./reports/report-command.ts')).runReportCommand('evidence', argv),
+  },
+  {
+    words: ['report', 'art30'],
+    summary: 'the GDPR art. 30 record of the prospecting processing, from a portal\'s settings (PDF or HTML)',
+    usage: async () => (await import('./reports/report-command.ts')).USAGE,
+    run: async (argv) => (await import('./reports/report-command.ts')).runReportCommand('art30', argv),
+  },
+  {
+    words: ['ledger', 'checkpoint'],
+    summary: 'sign the evidence ledger\'s chain head(s) and append them to LEDGER_CHECKPOINT_PATH, outside the database',
+    usage: async () => (await import('./ledger/verify-command.ts')).USAGE,
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['checkpoint', ...argv]),
+  },
+  {
+    words: ['ledger', 'rekey'],
+    summary: 'rewrite an evidence ledger chain from before keyed hashing under LEDGER_HMAC_KEY (after checking it)',
+    usage: async () => (await import('./ledger/verify-command.ts')).USAGE,
+    run: async (argv) => (await import('./ledger/verify-command.ts')).runLedgerCommand(['rekey', ...argv]),
   },
   {
     words: ['suppression', 'import'],

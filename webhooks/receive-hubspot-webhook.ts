@@ -1,7 +1,8 @@
 // POST /webhooks/hubspot: HubSpot's deliveries. Order, failing closed: raw body (size-limited) -> v3 signature
-// over the public URI -> UTF-8 + JSON -> zod (array of ≤ 100 events) -> durable enqueue -> 200. Nothing is
-// enqueued for a refused request, no HubSpot call is made here, and when the queue cannot take the batch the
-// answer is 503 so HubSpot delivers it again (never 200 for a batch not stored).
+// over the public URI -> JSON media type (415) -> UTF-8 + JSON -> zod (array of ≤ 100 events) -> durable enqueue
+// -> 200. Nothing is enqueued for a refused request, no HubSpot call is made here, and when the queue cannot take
+// the batch the answer is 503 so HubSpot delivers it again (never 200 for a batch not stored). Events of portals
+// that never installed the app are dropped by the intake before anything is stored (counted, not retried).
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import {
@@ -29,6 +30,12 @@ function refuse(res: Response, status: number, code: string, message: string): v
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** application/json or a +json type, parameters aside (the body is read as UTF-8 whatever a charset says). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: deps.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES });
@@ -49,6 +56,11 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       deps.log.warn({ reason: check.reason, bytes: body.length }, 'webhook refused: signature');
       return refuse(res, check.status, 'bad_signature', check.reason);
     }
+    if (!isJsonMediaType(req.headers['content-type'])) {
+      // The type sent is not echoed back (a header is caller input, like the body).
+      deps.log.warn({ bytes: body.length }, 'webhook refused: media type');
+      return refuse(res, 415, 'unsupported_media_type', 'deliveries must be application/json');
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(utf8.decode(body));
@@ -68,15 +80,18 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     }
     const events = batch.data.filter((e) => eventKind(e) !== 'ignored');
     const ignored = batch.data.length - events.length;
+    let unknownPortal = 0;
     try {
-      await deps.intake.accept(events);
+      unknownPortal = (await deps.intake.accept(events))?.unknownPortal ?? 0;
     } catch (err) {
       deps.log.error({ events: events.length, err: err instanceof Error ? err.message : String(err) }, 'webhook batch not stored: asking HubSpot to retry');
       res.set('retry-after', '30');
       return refuse(res, 503, 'queue_unavailable', 'batch not stored, retry later');
     }
-    deps.log.debug({ events: events.length, ignored, ms: Math.round(performance.now() - started) }, 'webhook batch stored');
-    res.status(200).set('cache-control', 'no-store').json({ accepted: events.length, ignored });
+    deps.log.debug({ events: events.length, ignored, unknownPortal, ms: Math.round(performance.now() - started) }, 'webhook batch stored');
+    const answer: Record<string, number> = { accepted: events.length - unknownPortal, ignored };
+    if (unknownPortal > 0) answer.unknownPortal = unknownPortal;
+    res.status(200).set('cache-control', 'no-store').json(answer);
   });
 
   // Oversize and unreadable bodies from express.raw, answered here so they never reach the generic handler.

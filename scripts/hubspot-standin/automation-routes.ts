@@ -29,21 +29,36 @@ function statusOf(state: StandInState, account: Account, email: string, def: Sub
     timestamp: new Date(0).toISOString(), portalWide: false };
 }
 
+/** HubSpot leaves out a field that has no value (its specs type them as plain strings, never null). */
+function present(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+}
+
 function v3Status(def: SubscriptionDefinition, s: SubscriptionState): Record<string, unknown> {
-  return {
+  return present({
     id: String(def.id), name: def.name, description: def.description, status: s.status, sourceOfStatus: s.sourceOfStatus,
     preferenceGroupName: def.purpose, legalBasis: s.legalBasis, legalBasisExplanation: s.legalBasisExplanation,
-  };
+  });
 }
 
 function v4Status(email: string, def: SubscriptionDefinition, s: SubscriptionState, explicit = true): Record<string, unknown> {
-  return {
+  return present({
     subscriberIdString: email, subscriptionId: def.id, subscriptionName: def.name, channel: 'EMAIL',
     status: s.status === 'SUBSCRIBED' ? 'SUBSCRIBED' : explicit ? 'UNSUBSCRIBED' : 'NOT_SPECIFIED',
     source: s.sourceOfStatus, legalBasis: s.legalBasis, legalBasisExplanation: s.legalBasisExplanation,
-    timestamp: s.timestamp, businessUnitId: def.businessUnitId, setStatusSuccessReason: null,
-  };
+    timestamp: s.timestamp, businessUnitId: def.businessUnitId,
+  });
 }
+
+/**
+ * The action types the stand-in offers (ApiActionTypeDefinition, 2026-09-beta). HubSpot's real ids are not
+ * published; the app finds "Unenroll from sequence" by name, so the ids here are placeholders.
+ */
+export const ACTION_TYPES = [
+  { actionTypeId: '0-1', actionName: 'Delay', groupId: 'flow-control', inputFieldDefinitions: [], objectTypeIds: ['0-1'] },
+  { actionTypeId: '0-5', actionName: 'Set property value', groupId: 'crm', inputFieldDefinitions: [], objectTypeIds: ['0-1'] },
+  { actionTypeId: '0-4702372', actionName: 'Unenroll from sequence', groupId: 'sales', inputFieldDefinitions: [], objectTypeIds: ['0-1'] },
+];
 
 export interface WorkflowCallbackRecord {
   callbackId: string;
@@ -84,7 +99,8 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
 
   // ---------- v3 ----------
   r.get('/communication-preferences/v3/definitions', (_req, res) => {
-    res.json({ subscriptionDefinitions: acct(res).subscriptionDefinitions });
+    // v3 types the definition ids as strings (v4 as integers).
+    res.json({ subscriptionDefinitions: acct(res).subscriptionDefinitions.map((d) => present({ ...d, id: String(d.id) })) });
   });
   r.get('/communication-preferences/v3/status/email/:emailAddress', (req, res) => {
     const account = acct(res);
@@ -175,7 +191,7 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
     const limit = Math.min(Number(req.query.limit ?? 10) || 10, 100);
     const after = Number(req.query.after ?? 0) || 0;
     const page = all.slice(after, after + limit);
-    const json: Record<string, unknown> = { total: all.length, results: page };
+    const json: Record<string, unknown> = { total: all.length, results: page.map((x) => present({ ...x })) };
     if (after + limit < all.length) json.paging = { next: { after: String(after + limit), link: `?after=${after + limit}` } };
     res.json(json);
   });
@@ -193,7 +209,7 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
     userId(req);
     const s = acct(res).sequences.get(String(req.params.sequenceId));
     if (!s) throw notFound(`Sequence ${String(req.params.sequenceId)} not found`);
-    res.json({ ...s, dependencies: [], steps: [
+    res.json({ ...present({ ...s }), dependencies: [], steps: [
       { id: `${s.id}1`, stepOrder: 0, actionType: 'EMAIL', delayMillis: 0, createdAt: s.createdAt, updatedAt: s.updatedAt,
         emailPattern: { id: `${s.id}11`, templateId: '5001', createdAt: s.createdAt, updatedAt: s.updatedAt } },
       { id: `${s.id}2`, stepOrder: 1, actionType: 'TASK', delayMillis: 172_800_000, createdAt: s.createdAt, updatedAt: s.updatedAt,
@@ -213,31 +229,39 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
   });
 
   // ---------- workflows v4 (minimal: stored, not run) ----------
-  // Paths from HubSpot's Automation V4 spec: flows list/create, batch/read, get/put/delete. That spec has no
-  // action-types endpoint, so none is served here.
+  // Paths from HubSpot's Automation V4 spec: flows list/create, batch/read, get/put/delete; action types from the
+  // 2026-09-beta spec (the stable v4 spec has none). The spec check (spec-validation.ts) refuses a create request
+  // that lacks a required field or carries one the spec does not define; nothing here fills defaults.
   const listing = (f: Record<string, unknown>): Record<string, unknown> => ({
     id: f.id, name: f.name, isEnabled: f.isEnabled, flowType: f.flowType, objectTypeId: f.objectTypeId, revisionId: f.revisionId,
     createdAt: f.createdAt, updatedAt: f.updatedAt,
   });
-  const validFlow = (b: Record<string, unknown>): void => {
+  const validFlow = (b: Record<string, unknown>, create = false): void => {
     if (typeof b.type !== 'string' || typeof b.objectTypeId !== 'string' || typeof b.name !== 'string') {
       throw validationError('A flow needs type, objectTypeId and name');
     }
-    if (b.actions !== undefined && !Array.isArray(b.actions)) throw validationError('actions must be an array');
+    if (!Array.isArray(b.actions)) throw validationError('actions must be an array');
+    if (create && 'nextAvailableActionId' in b) throw validationError('nextAvailableActionId is set by HubSpot, not on create');
   };
+  /** HubSpot's next free action id: one past the highest numeric actionId. */
+  const nextActionId = (actions: unknown): string => {
+    const ids = (Array.isArray(actions) ? actions : []).map((a) => Number((a as { actionId?: unknown }).actionId)).filter(Number.isFinite);
+    return String((ids.length > 0 ? Math.max(...ids) : 0) + 1);
+  };
+  r.get('/automation/2026-09-beta/action-types', (_req, res) => {
+    res.json({ results: ACTION_TYPES });
+  });
   r.get('/automation/v4/flows', (_req, res) => {
     res.json({ results: [...acct(res).flows.values()].map(listing) });
   });
   r.post('/automation/v4/flows', (req, res) => {
     const b = body(req);
-    validFlow(b);
+    validFlow(b, true);
     const account = acct(res);
     const id = String(600_000_000 + account.flows.size + 1);
     const now = new Date().toISOString();
     const flow: Record<string, unknown> = {
-      actions: [], blockedDates: [], canEnrollFromSalesforce: false, crmObjectCreationStatus: 'COMPLETE', customProperties: {},
-      dataSources: [], flowType: 'WORKFLOW', suppressionListIds: [], timeWindows: [], nextAvailableActionId: '1',
-      ...b, id, revisionId: '1', isEnabled: b.isEnabled === true, createdAt: now, updatedAt: now,
+      ...b, id, revisionId: '1', crmObjectCreationStatus: 'COMPLETE', nextAvailableActionId: nextActionId(b.actions), createdAt: now, updatedAt: now,
     };
     account.flows.set(id, flow);
     res.status(201).json(flow);
@@ -264,7 +288,7 @@ export function automationRouter(state: StandInState, source: () => ChangeSource
       throw new ApiError(409, 'CONFLICT', `revisionId ${String(b.revisionId)} is not the flow's current revision ${String(f.revisionId)}`);
     }
     validFlow({ ...f, ...b });
-    const updated = { ...f, ...b, id: f.id, revisionId: String(Number(f.revisionId) + 1), updatedAt: new Date().toISOString() };
+    const updated = { ...f, ...b, id: f.id, nextAvailableActionId: nextActionId(b.actions ?? f.actions), revisionId: String(Number(f.revisionId) + 1), updatedAt: new Date().toISOString() };
     account.flows.set(String(f.id), updated);
     res.json(updated);
   });

@@ -52,7 +52,8 @@ function batchResponse(results: unknown[], errors: Array<Record<string, unknown>
   const json: Record<string, unknown> = { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() };
   if (errors.length > 0) {
     json.numErrors = errors.length;
-    json.errors = errors;
+    // StandardError requires errors and links even when HubSpot has nothing to put in them.
+    json.errors = errors.map((e) => ({ errors: [], links: {}, context: {}, ...e }));
     return { status: 207, json };
   }
   return { status: 200, json };
@@ -316,7 +317,7 @@ export function crmRouter(state: StandInState, source: () => ChangeSource): Rout
           results.push(createProperty(account, input));
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
-          errors.push({ status: 'error', category: err.body.category, message: err.body.message, context: err.body.context ?? {} });
+          errors.push({ status: 'error', category: err.body.category, message: err.body.message, context: err.body.context ?? {}, errors: [], links: {} });
         }
       }
       const json: Record<string, unknown> = { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() };

@@ -11,10 +11,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { automationRouter, type WorkflowCallbackRecord } from './automation-routes.ts';
 import { crmRouter } from './crm-routes.ts';
 import { ApiError, rateLimitBody, sendError, unauthorized } from './errors.ts';
-import { OAuthServer } from './oauth.ts';
+import { AUTOMATION_TIER_SCOPES, OAuthServer } from './oauth.ts';
 import { HUBSPOT_LIMITS, RateLimiter, TIER_LIMITS, type HubSpotTier, type RateLimits } from './ratelimit.ts';
 import { seedContacts as seed } from './seed.ts';
 import { UiFetchError, createUiFetchProxy, type UiFetchInput, type UiFetchResult } from './ui-fetch.ts';
+import { specValidation, type SpecViolation } from './spec-validation.ts';
 import { StandInState, prng, type ChangeSource, type Enrollment, type Task } from './state.ts';
 import {
   WebhookDispatcher, loadSubscriptions, signV2, signV3, subscriptionsFromAppJson,
@@ -59,6 +60,10 @@ export interface StandInOptions {
   now?: () => number;
   /** hubspot.fetch delivery: permitted URLs (default app.json permittedUrls.fetch), local.json-style proxy. */
   uiFetch?: { permittedUrls?: string[]; proxy?: Record<string, string>; allowHttp?: boolean };
+  /** Check every request and answer against HubSpot's vendored specs (spec/hubspot/). Default true. */
+  specValidation?: boolean;
+  /** Told of each spec violation as it happens (the standalone server prints them). */
+  onSpecViolation?: (v: SpecViolation) => void;
 }
 
 export interface StandInStats {
@@ -96,7 +101,8 @@ export interface StandIn {
   url: string;
   authorizeUrl: string;
   appId: number;
-  createAccount(options?: { portalId?: number }): { portalId: number };
+  /** `automationTier: false`: an account without workflows and sequences (the automation scopes cannot be granted). */
+  createAccount(options?: { portalId?: number; automationTier?: boolean }): { portalId: number };
   approveInstallsAs(portalId: number): void;
   /** The next /oauth/authorize answers error=access_denied (user declined). */
   denyNextInstall(): void;
@@ -141,12 +147,14 @@ export interface StandIn {
   revokeRefreshTokens(portalId: number): void;
   stats(portalId?: number): StandInStats;
   resetStats(): void;
+  /** Requests and answers of this stand-in that broke HubSpot's specs (also failing the test that made them). */
+  specViolations(): SpecViolation[];
   close(): Promise<void>;
 }
 
 const DEFAULT_SCOPES = [
   'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write',
-  'communication_preferences.read_write', 'automation', 'automation.sequences.read', 'automation.sequences.enrollments.write',
+  'communication_preferences.read_write', 'automation', 'automation.sequences.read',
 ];
 
 const APP_JSON = fileURLToPath(new URL('../../app.json', import.meta.url));
@@ -199,6 +207,16 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  // HubSpot's published specs judge every request and answer (scripts/hubspot-standin/spec-validation.ts).
+  const violations: SpecViolation[] = [];
+  if (options.specValidation !== false) {
+    app.use(specValidation({
+      onViolation: (v) => {
+        if (violations.push(v) > 1000) violations.shift();
+        options.onSpecViolation?.(v);
+      },
+    }));
+  }
   // HubSpot's side of hubspot.fetch (the card runs in HubSpot; HubSpot makes the call): before the API's auth.
   app.post('/__standin/ui-extensions/fetch', express.json({ limit: '2mb' }), async (req: Request, res: Response) => {
     try {
@@ -239,6 +257,15 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview'));
     }
     res.locals.portalId = auth.info.portalId;
+    // The scopes the spec's operation names (spec-validation.ts puts them in res.locals): 403 MISSING_SCOPES without them.
+    const needed = res.locals.requiredScopes as string[][] | undefined;
+    if (needed && needed.length > 0 && !needed.some((set) => set.every((x) => auth.info.scopes.includes(x)))) {
+      return sendError(res, new ApiError(403, 'MISSING_SCOPES',
+        'This app hasn\'t been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.', {
+          errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [...new Set(needed.flat())] } }],
+          links: { scopes: 'https://developers.hubspot.com/scopes' },
+        }));
+    }
     next();
   });
 
@@ -321,10 +348,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     url,
     authorizeUrl: `${url}/oauth/authorize`,
     appId,
-    createAccount: (o) => ({ portalId: state.createAccount(o?.portalId).portalId }),
+    createAccount: (o) => ({ portalId: state.createAccount(o?.portalId, { automationTier: o?.automationTier }).portalId }),
     approveInstallsAs: (portalId) => oauth.approveInstallsAs(portalId),
     denyNextInstall: () => oauth.denyNextInstall(),
-    installDirectly: (portalId, scopes) => oauth.issueTokens(portalId, scopes ?? DEFAULT_SCOPES),
+    installDirectly: (portalId, scopes) => oauth.issueTokens(portalId, scopes
+      ?? DEFAULT_SCOPES.filter((x) => state.account(portalId).automationTier || !AUTOMATION_TIER_SCOPES.has(x))),
     uninstall: (portalId) => oauth.uninstall(portalId),
     isInstalled: (portalId) => state.accounts.get(portalId)?.installed === true,
     seedContacts: async (portalId, count, o) => seed(state, portalId, count, { seed: o?.seed ?? options.seed, emitWebhooks: o?.emitWebhooks }),
@@ -447,6 +475,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       }
       return out;
     },
+    specViolations: () => [...violations],
     resetStats: () => {
       stats.clear();
       dispatcher?.perPortal.clear();

@@ -5,6 +5,7 @@
 // Client id and secret default to HUBSPOT_CLIENT_ID / HUBSPOT_CLIENT_SECRET, else to development values.
 import { parseArgs } from 'node:util';
 import { startStandIn, TIER_LIMITS, type HubSpotTier } from './index.ts';
+import { formatViolation } from './spec-violations.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +28,7 @@ if (!(values.tier in TIER_LIMITS)) {
 const clientId = values['client-id'] ?? process.env.HUBSPOT_CLIENT_ID ?? 'standin-client-id';
 const clientSecret = values['client-secret'] ?? process.env.HUBSPOT_CLIENT_SECRET ?? 'standin-client-secret';
 const standIn = await startStandIn({
+  onSpecViolation: (v) => console.error(`HubSpot spec violation: ${formatViolation(v)}`),
   port: Number(values.port),
   clientId,
   clientSecret,

@@ -31,6 +31,9 @@ interface CodeInfo {
   used: boolean;
 }
 
+/** Scopes an account can grant only with the automation tier (workflows and sequences: Professional and up). */
+export const AUTOMATION_TIER_SCOPES = new Set(['automation', 'automation.sequences.read', 'automation.sequences.enrollments.write']);
+
 export const KNOWN_SCOPES = new Set([
   'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read',
   'crm.schemas.contacts.write', 'communication_preferences.read_write', 'communication_preferences.read',
@@ -167,8 +170,14 @@ export class OAuthServer {
       if (portalId === undefined) {
         return this.errorPage(res, 400, 'No account chosen for this installation (call approveInstallsAs first).');
       }
+      // Required scopes the account cannot grant block the install; optional ones are granted when the account has them.
+      const grantable = (scope: string): boolean => this.state.account(portalId).automationTier || !AUTOMATION_TIER_SCOPES.has(scope);
+      const missing = scopes.filter((x) => !grantable(x));
+      if (missing.length > 0) {
+        return this.errorPage(res, 403, `This account does not have access to the required scopes ${missing.join(', ')}; the app cannot be installed.`);
+      }
       const code = randomUUID();
-      this.codes.set(code, { portalId, redirectUri: q.redirect_uri, scopes: [...scopes, ...optional],
+      this.codes.set(code, { portalId, redirectUri: q.redirect_uri, scopes: [...new Set([...scopes, ...optional.filter(grantable)])],
         expiresAt: this.state.now() + CODE_TTL_MS, used: false });
       redirect.searchParams.set('code', code);
       if (q.state !== undefined) redirect.searchParams.set('state', q.state);
@@ -215,7 +224,7 @@ export class OAuthServer {
       const t = b.token ?? '';
       const access = this.accessTokens.get(t);
       if (access && access.expiresAt > this.state.now()) {
-        res.json({ active: true, ...this.accessInfo(access), token: t, token_use: 'access_token' });
+        res.json({ active: true, ...this.accessInfo(access), token: t, token_use: 'access_token', signed_access_token: this.signedAccessToken(access) });
         return;
       }
       const refresh = this.refreshTokens.get(t);
@@ -269,6 +278,15 @@ export class OAuthServer {
       client_id: this.clientId, app_id: this.state.appId, hub_id: access.portalId, hub_domain: hubDomain(access.portalId),
       scopes: access.scopes, user_id: access.userId, user: 'installer@example.fr', token_type: 'access',
       expires_in: Math.max(0, Math.floor((access.expiresAt - this.state.now()) / 1000)), is_private_distribution: false,
+    };
+  }
+
+  /** PublicAccessTokenInfoResponse.signed_access_token (SignedAccessToken in HubSpot's OAuth 2026-03 spec). */
+  private signedAccessToken(access: AccessTokenInfo): Record<string, unknown> {
+    return {
+      appId: this.state.appId, appInstallId: String(access.portalId), audience: 'standin', expiresAt: access.expiresAt, hubId: access.portalId,
+      hublet: 'eu1', installingUserId: access.userId, isPrivateDistribution: false, isServiceAccount: false, isUserLevel: false,
+      newSignature: '', scopeToScopeGroupPks: '', scopes: access.scopes.join(' '), signature: '', trialScopeToScopeGroupPks: '', trialScopes: '', userId: access.userId,
     };
   }
 

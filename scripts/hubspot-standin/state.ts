@@ -121,6 +121,11 @@ export class Account {
   readonly callbacks = new Map<string, { outputFields: Record<string, unknown>; completedAt: number }>();
   readonly users = [{ id: '9001', email: 'owner.one@example.fr' }, { id: '9002', email: 'owner.two@example.fr' }];
   installed = false;
+  /**
+   * Whether the account's subscription includes the automation tier (workflows, sequences): without it HubSpot
+   * cannot grant the automation scopes, and refuses an install that requires them.
+   */
+  automationTier = true;
   constructor(portalId: number) {
     this.portalId = portalId;
     for (const p of builtInProperties()) this.properties.set(p.name, p);
@@ -224,10 +229,11 @@ export class StandInState {
     return { changeSource: 'INTEGRATION', sourceId: String(this.appId) };
   }
 
-  createAccount(portalId?: number): Account {
+  createAccount(portalId?: number, options: { automationTier?: boolean } = {}): Account {
     const id = portalId ?? this.nextPortal++;
     if (this.accounts.has(id)) throw new Error(`account ${id} already exists`);
     const account = new Account(id);
+    account.automationTier = options.automationTier ?? true;
     this.accounts.set(id, account);
     return account;
   }

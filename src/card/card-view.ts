@@ -1,5 +1,6 @@
 // What the contact card shows, shaped small for hubspot.fetch (well under 1 MB): the latest verdict plus the
 // evidence on file. Reasons carry both languages; the card picks one from the user's locale.
+import type { LeverAvailability as CardLever } from '../enforcement/levers.ts';
 import {
   CHANNELS,
   type Audience, type Basis, type Blocker, type Channel, type ConsentMethod, type ContactFacts,
@@ -34,10 +35,14 @@ export interface CardView {
   rulesVersion: string;
   /** live: judged now from HubSpot; stored: HubSpot unreachable, the pipeline's last verdict. */
   freshness: 'live' | 'stored';
+  /** The enforcement levers this account gives the app, and why (src/enforcement/levers.ts). */
+  levers?: CardLever[];
 }
 
+export type { CardLever };
+
 /** A contact the app knows nothing about yet (not in HubSpot any more, or never judged). */
-export interface CardNotJudged { contactId: string; judged: false }
+export interface CardNotJudged { contactId: string; judged: false; levers?: CardLever[] }
 export type CardResponse = CardView | CardNotJudged;
 
 const reason = (r: { rule: string; text: string; textFr: string; citation: string }): CardReason =>

@@ -5,6 +5,13 @@ import type { ContactFacts, PortalSettings, Verdict } from '../engine/types.ts';
 import { log } from '../log.ts';
 import { buildCardView, type CardResponse } from './card-view.ts';
 import type { CrmBackendDeps } from './ports.ts';
+import { leversFor, type LeverAvailability } from '../enforcement/levers.ts';
+
+/** The levers of the portal, when the installation's granted scopes are known. */
+export async function portalLevers(deps: CrmBackendDeps, portalId: number): Promise<LeverAvailability[] | undefined> {
+  const scopes = await deps.installations.grantedScopes?.(portalId).catch(() => null);
+  return scopes && scopes.length > 0 ? leversFor(scopes) : undefined;
+}
 
 export interface Judged { facts: ContactFacts; verdict: Verdict; settings: PortalSettings }
 
@@ -17,6 +24,11 @@ export async function judgeContactNow(deps: CrmBackendDeps, portalId: number, co
 }
 
 export async function getCard(deps: CrmBackendDeps, portalId: number, contactId: string): Promise<CardResponse> {
+  const [card, levers] = await Promise.all([cardOf(deps, portalId, contactId), portalLevers(deps, portalId)]);
+  return levers ? { ...card, levers } : card;
+}
+
+async function cardOf(deps: CrmBackendDeps, portalId: number, contactId: string): Promise<CardResponse> {
   let judged: Judged | null;
   try {
     judged = await judgeContactNow(deps, portalId, contactId);

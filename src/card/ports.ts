@@ -85,6 +85,8 @@ export interface PortalStats {
 
 export interface Installations {
   isActive(portalId: number): Promise<boolean>;
+  /** The scopes HubSpot granted at install (null when unknown). */
+  grantedScopes?(portalId: number): Promise<string[] | null>;
 }
 
 export interface CrmBackendDeps {

@@ -16,6 +16,9 @@ import { actionSignatureFromAppJson } from '../workflow-action/signature-policy.
 import { createCardRouter } from './card-router.ts';
 import { createDbReplayStore } from './replay-store.ts';
 import { ErasureRefusedError, type BackfillProgress, type CrmBackendDeps } from './ports.ts';
+import { createReportRouter } from '../reports/report-router.ts';
+import { reportLinkKey } from '../reports/report-link.ts';
+import { resolveLedgerSecrets } from '../ledger/secrets.ts';
 
 const STATUSES: Status[] = ['compliant', 'at_risk', 'blocked', 'expired'];
 
@@ -31,7 +34,7 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
     appId: config.hubspotAppId,
     actionSignature: actionSignatureFromAppJson(),
     replays: createDbReplayStore(db),
-    installations: { isActive: (p) => installations.isActive(p) },
+    installations: { isActive: (p) => installations.isActive(p), grantedScopes: async (p) => (await installations.get(p))?.scopes ?? null },
     contacts: { readFacts: (p, c) => pipeline.readFacts(p, c) },
     stored: {
       async get(p, c) {
@@ -91,7 +94,7 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
 export function createCrmRuntime() {
   let inner: Router | null = null;
   const router = express.Router();
-  const paths = ['/api/portals', '/actions/eligibility'];
+  const paths = ['/api/portals', '/actions/eligibility', '/reports'];
   router.use(paths, (req, res, next) => {
     if (!inner) {
       res.status(503).set('Retry-After', '5').json({ error: { code: 'starting', message: 'Starting, try again in a moment' } });
@@ -106,7 +109,10 @@ export function createCrmRuntime() {
   function attach(running: Pick<RunningApp, 'config' | 'db' | 'installations' | 'pipeline'>, enforcement: Enforcement): CrmBackendDeps {
     const deps = crmDepsFromApp(running, enforcement);
     const r = express.Router();
-    r.use(createCardRouter(deps), createSettingsRouter(deps), createEligibilityActionRouter(deps));
+    r.use(createCardRouter(deps), createSettingsRouter(deps), createEligibilityActionRouter(deps), createReportRouter({
+      clientSecret: deps.clientSecret, publicBaseUrl: deps.publicBaseUrl, installations: deps.installations,
+      db: running.db, ledger: enforcement.ledger, anchor: enforcement.anchor, linkKey: reportLinkKey(resolveLedgerSecrets(running.config).hmacKeys),
+    }));
     inner = r;
     return deps;
   }

@@ -19,6 +19,8 @@ export interface Config {
   /** Null only outside production: startApp then uses (or creates) a key file under DATA_DIR. */
   tokenKeys: TokenKeyRing | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Period of the reconciliation sweep in worker processes (RECONCILE_INTERVAL_SECONDS, default 600; 0: off). */
+  reconcileIntervalMs: number;
   /** Express `trust proxy`: how many proxy hops to trust for the client address (rate limits); default loopback only. */
   trustProxy: number | 'loopback';
   /** Bearer token for GET /metrics on the public port; null: /metrics is served there outside production only. */
@@ -28,6 +30,15 @@ export interface Config {
   metricsHost: string;
   /** Run on a Redis that may lose acknowledged jobs (no AOF/RDB, or an evicting maxmemory-policy). */
   redisAllowVolatile: boolean;
+  /** Evidence ledger (src/ledger/secrets.ts resolves them; production requires all three). */
+  ledger: {
+    /** HMAC-SHA256 key ring of the hash chain (LEDGER_HMAC_KEY). */
+    hmacKeys: TokenKeyRing | null;
+    /** Ed25519 seeds signing the checkpoints (LEDGER_SIGNING_KEY); the first signs, every one verifies. */
+    signingKeys: TokenKeyRing | null;
+    /** Append-only JSONL file of signed checkpoints, outside the database (LEDGER_CHECKPOINT_PATH). */
+    checkpointPath: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -66,12 +77,16 @@ const EnvSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
   TOKEN_ENCRYPTION_KEY: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  RECONCILE_INTERVAL_SECONDS: optional(z.string().regex(/^\d{1,6}$/, 'must be a number of seconds').transform(Number)),
   TRUST_PROXY: optional(z.string().regex(/^(loopback|\d{1,2})$/, 'must be "loopback" or a number of proxy hops')),
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   METRICS_PORT: optional(z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number)
     .refine((n) => n <= 65535, 'must be a port number')),
   METRICS_HOST: optional(z.string().min(1)),
   REDIS_ALLOW_VOLATILE: optional(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' })),
+  LEDGER_HMAC_KEY: optional(z.string()),
+  LEDGER_SIGNING_KEY: optional(z.string()),
+  LEDGER_CHECKPOINT_PATH: optional(z.string().min(1)),
 });
 
 /** Reads the environment once. Throws ConfigError naming every bad or missing variable. */
@@ -108,6 +123,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
 
+  const ledgerKey = (name: 'LEDGER_HMAC_KEY' | 'LEDGER_SIGNING_KEY'): TokenKeyRing | null => {
+    const value = e[name];
+    if (value === undefined) return null;
+    try {
+      return parseTokenKeys(value);
+    } catch (err) {
+      throw new ConfigError(`${name}: ${(err as Error).message}`, [name]);
+    }
+  };
+
   const port = e.PORT ?? 3000;
   return {
     nodeEnv,
@@ -123,10 +148,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     tokenKeys,
     logLevel: e.LOG_LEVEL ?? 'info',
+    reconcileIntervalMs: (e.RECONCILE_INTERVAL_SECONDS ?? 600) * 1000,
     trustProxy: e.TRUST_PROXY === undefined || e.TRUST_PROXY === 'loopback' ? 'loopback' : Number(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsPort: e.METRICS_PORT ?? null,
     metricsHost: e.METRICS_HOST ?? '127.0.0.1',
     redisAllowVolatile: e.REDIS_ALLOW_VOLATILE === 'true' || e.REDIS_ALLOW_VOLATILE === '1',
+    ledger: { hmacKeys: ledgerKey('LEDGER_HMAC_KEY'), signingKeys: ledgerKey('LEDGER_SIGNING_KEY'), checkpointPath: e.LEDGER_CHECKPOINT_PATH ?? null },
   };
 }

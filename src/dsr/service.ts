@@ -63,6 +63,8 @@ export interface DsrServiceDeps {
   suppression?: SuppressionPort | null;
   /** The last verdict the app computed for the contact, if the pipeline keeps one. */
   verdictOf?: ((portalId: number, contactId: string) => Promise<unknown>) | null;
+  /** The pipeline's queue forgets every job naming the erased contact (no id of theirs left in Redis). */
+  forgetQueued?: ((portalId: number, contactIds: string[]) => Promise<void>) | null;
   clock?: Clock;
 }
 
@@ -208,6 +210,7 @@ export function createDsrService(deps: DsrServiceDeps) {
         }
       }
       await deps.evidence?.forgetContact(portalId, contactId);
+      await deps.forgetQueued?.(portalId, [contactId]);
       await db.query('delete from sequence_blocks where portal_id = $1 and contact_id = $2', [portalId, contactId]);
       await db.query('update dsr_requests set contact_id = null, subject_hash = coalesce(subject_hash, $3) where portal_id = $1 and contact_id = $2', [portalId, contactId, subjectHash]);
       const erased = await ledger.eraseContact(portalId, contactId, {

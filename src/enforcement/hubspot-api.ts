@@ -123,7 +123,8 @@ export function createHubSpotApi(requester: HubSpotRequester) {
     },
 
     async searchContacts(portalId: number, body: { filterGroups: unknown[]; properties: string[]; sorts?: unknown[]; limit: number; after?: string }): Promise<{ results: ContactRecord[]; after: string | null; total: number }> {
-      const res = await call(requester, portalId, { method: 'POST', path: '/crm/v3/objects/contacts/search', body });
+      // PublicObjectSearchRequest marks every field required: send them all (after '0' is the first page).
+      const res = await call(requester, portalId, { method: 'POST', path: '/crm/v3/objects/contacts/search', body: { ...body, after: body.after ?? '0', sorts: body.sorts ?? [] } });
       const b = res.body as { results?: ContactRecord[]; total?: number; paging?: { next?: { after?: string } } };
       return { results: b.results ?? [], after: b.paging?.next?.after ?? null, total: b.total ?? 0 };
     },
@@ -200,9 +201,8 @@ export function createHubSpotApi(requester: HubSpotRequester) {
 
     async actionTypes(portalId: number): Promise<{ actionTypeId: string; actionName: string }[] | null> {
       // HubSpot documents "Retrieve action types" only in the date-versioned beta API (2026-09-beta); the stable
-      // Automation v4 spec has no such route. Try the beta path, then the v4 one, and treat 403/404 as "not offered".
-      let res = await requester(portalId, { method: 'GET', path: '/automation/2026-09-beta/action-types' });
-      if (res.status === 404) res = await requester(portalId, { method: 'GET', path: '/automation/v4/action-types' });
+      // Automation v4 spec has no such route, so none is tried. 403 (no automation scope) or 404: not offered.
+      const res = await requester(portalId, { method: 'GET', path: '/automation/2026-09-beta/action-types', query: { objectTypeId: '0-1' } });
       if (res.status === 403 || res.status === 404) return null;
       if (res.status !== 200) throw new HubSpotApiError(`action types -> ${res.status}`, res.status, categoryOf(res.body));
       return ((res.body as { results?: unknown[] }).results ?? []) as { actionTypeId: string; actionName: string }[];

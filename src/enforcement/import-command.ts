@@ -5,11 +5,12 @@ import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Db } from '../storage/db.ts';
 import { createEvidenceLedger } from '../ledger/ledger.ts';
+import { ledgerSecretsFromEnv, type LedgerSecrets } from '../ledger/secrets.ts';
 import { IMPORT_SOURCES, importSuppressionFile, openImportFile } from './suppression-import.ts';
 
 export const USAGE = `usage: prospect-guard suppression import <file> --portal N --source <${Object.keys(IMPORT_SOURCES).join('|')}> [--channels phone,email,...|all] [--country CC]\n`;
 
-export async function runSuppressionImportCommand(argv: string[], io: { stdout(t: string): void; stderr(t: string): void; openDb?: () => Promise<Db> } = {
+export async function runSuppressionImportCommand(argv: string[], io: { stdout(t: string): void; stderr(t: string): void; openDb?: () => Promise<Db>; ledgerSecrets?: LedgerSecrets } = {
   stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t),
 }): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -56,7 +57,7 @@ export async function runSuppressionImportCommand(argv: string[], io: { stdout(t
       return 1;
     }
     const report = await importSuppressionFile({
-      db, ledger: createEvidenceLedger(db), portalId, source: values.source, stream: openImportFile(file), fileName: file,
+      db, ledger: createEvidenceLedger(db, { keys: (io.ledgerSecrets ?? ledgerSecretsFromEnv()).hmacKeys }), portalId, source: values.source, stream: openImportFile(file), fileName: file,
       ...(values.channels ? { channels: values.channels.split(',').map((c) => c.trim()) } : {}),
       ...(values.country ? { country: values.country } : {}),
     });

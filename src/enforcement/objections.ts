@@ -3,6 +3,7 @@
 // suppression list (so a duplicate created later is blocked at once), the ledger records it, HubSpot's
 // communication preferences are updated for email (GDPR art. 19: passed on), and the contact is judged again.
 import type { EvidenceLedger } from '../ledger/ledger.ts';
+import { ledgerErrorDetail } from '../ledger/error-detail.ts';
 import type { HubSpotApi } from './hubspot-api.ts';
 import type { Clock, EvidencePort, ObjectionChannel, RejudgeFn, SuppressionPort } from './ports.ts';
 import { systemClock } from './ports.ts';
@@ -78,10 +79,10 @@ export function createObjectionService(deps: ObjectionServiceDeps) {
           await hubspot.unsubscribe(portalId, { emailAddress: email, subscriptionId: def.id, legalBasis: 'LEGITIMATE_INTEREST_OTHER', legalBasisExplanation: LEGAL_BASIS_EXPLANATION });
           done.push(def.id);
         }
-        return { lever: 'unsubscribe_v3', status: 'done', subscriptions: done, detail: `v4 failed: ${(err as Error).message}` };
+        return { lever: 'unsubscribe_v3', status: 'done', subscriptions: done, detail: `v4 failed: ${ledgerErrorDetail(err)}` };
       } catch (err2) {
         deps.log?.warn({ portalId, err: (err2 as Error).message }, 'objection write-back to HubSpot failed');
-        return { lever: 'unsubscribe_v3', status: 'failed', detail: (err2 as Error).message };
+        return { lever: 'unsubscribe_v3', status: 'failed', detail: ledgerErrorDetail(err2) };
       }
     }
   }

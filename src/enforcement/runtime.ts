@@ -24,6 +24,8 @@ import { InstallationGoneError } from '../hubspot/client-factory.ts';
 import { createLinkRefresher } from '../preferences/refresh-links.ts';
 import { createPreferenceConsents } from '../preferences/record-consent.ts';
 import { ContactEvidenceStore } from '../contacts/index.ts';
+import { resolveLedgerSecrets } from '../ledger/secrets.ts';
+import { rekeyUnanchoredChain } from '../ledger/integrity.ts';
 
 export interface EnforcementRuntimeOptions {
   /** Tick period (default 60 s): the detection-to-action bound of the polling path. */
@@ -76,6 +78,18 @@ function verdictFromBlockers(blockers: string): EmailVerdict {
   return { allowed: false, blocker, reason: null };
 }
 
+async function rekeyLegacyChains(db: RunningApp['db'], enforcement: Enforcement): Promise<void> {
+  const { rows } = await db.query<{ portal_id: unknown }>('select portal_id from evidence_ledger_head where hash_version = 1');
+  for (const row of rows) {
+    try {
+      const done = await rekeyUnanchoredChain(enforcement, Number(row.portal_id));
+      if (done.rekeyed > 0) log.info({ portalId: Number(row.portal_id), entries: done.rekeyed }, 'ledger chain rekeyed');
+    } catch (err) {
+      log.error({ portalId: Number(row.portal_id), err: (err as Error).message }, 'legacy ledger chain not rekeyed');
+    }
+  }
+}
+
 export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}) {
   let inner: Router | null = null;
   const router = express.Router();
@@ -91,13 +105,14 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     const { config, db, installations, clients } = running;
     const key = preferenceKeyFromConfig(config);
     // The pipeline's re-judge (present when startApp runs the webhook pipeline).
-    const withPipeline = running as RunningApp & { pipeline?: { pipeline: { judgeContact(p: number, c: string): Promise<void>; judgeContacts(p: number, c: string[]): Promise<void> }; limiter?: Parameters<typeof requesterFromClients>[2] } | null };
+    const withPipeline = running as RunningApp & { pipeline?: { pipeline: { judgeContact(p: number, c: string): Promise<void>; judgeContacts(p: number, c: string[]): Promise<void>; forgetQueuedContacts?(p: number, c: string[]): Promise<void> }; limiter?: Parameters<typeof requesterFromClients>[2] } | null };
     const pipeline = withPipeline.pipeline?.pipeline ?? null;
     // Enforcement's HubSpot calls share the pipeline's per-portal rate limiter.
     const limiter = withPipeline.pipeline?.limiter ?? null;
     const enforcement = createEnforcement({
-      db, requester: requesterFromClients(clients, config.hubspotApiBaseUrl, limiter), log,
+      db, requester: requesterFromClients(clients, config.hubspotApiBaseUrl, limiter), log, ledgerSecrets: resolveLedgerSecrets(config),
       rejudge: pipeline ? (p, c) => pipeline.judgeContact(p, c) : null,
+      forgetQueued: pipeline?.forgetQueuedContacts ? (p, c) => pipeline.forgetQueuedContacts?.(p, c) ?? Promise.resolve() : null,
       verdictOf: async (p, c) => {
         const { rows } = await db.query<{ verdict: unknown }>('select verdict from contact_state where portal_id = $1 and contact_id = $2', [p, c]).catch(() => ({ rows: [] as { verdict: unknown }[] }));
         const v = rows[0]?.verdict;
@@ -109,6 +124,7 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
     const sequences = createSequenceEnforcer({
       db, ledger: enforcement.ledger, hubspot, log,
       settings: async (p) => { const s = await settingsOf(p); return { sequenceBlocking: s.sequenceBlocking, notifyOwnerOnBlock: s.notifyOwnerOnBlock }; },
+      grantedScopes: async (p) => (await installations.get(p))?.scopes ?? null,
     });
     const preferenceLink = (portalId: number, contactId: string, email: string | null) =>
       preferenceUrl(config.publicBaseUrl, createPreferenceToken(key, { portalId, contactId, email }));
@@ -124,6 +140,8 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
       enabled: async (p) => (await settingsOf(p)).preferenceCentreEnabled,
     }) : null;
     const linksSweptAt = new Map<number, number>();
+    // Chains written before keyed hashing (migration 250) are rewritten under the key once, in the background.
+    void rekeyLegacyChains(db, enforcement).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'ledger rekey failed'));
 
     inner = createPreferenceRouter({
       key, publicBaseUrl: config.publicBaseUrl, hubspot, evidence: enforcement.evidence, objections: enforcement.objections, log,
@@ -203,6 +221,9 @@ export function createEnforcementRuntime(options: EnforcementRuntimeOptions = {}
           if (!(err instanceof InstallationGoneError)) { report.errors += 1; log.warn({ portalId, err: (err as Error).message }, 'preference link refresh step failed'); }
         }
       }
+      // Anchor every portal's chain head outside the database (skipped when it has not moved).
+      const anchored = await enforcement.anchor.checkpointPortals(portals);
+      report.errors += anchored.failed;
       return report;
     }
 

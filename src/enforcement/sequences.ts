@@ -12,10 +12,12 @@
 // Each detected enrolment is acted on once (sequence_blocks), and recorded in the ledger: what, which lever, when.
 import type { Db } from '../storage/db.ts';
 import type { EvidenceLedger } from '../ledger/ledger.ts';
+import { ledgerErrorDetail } from '../ledger/error-detail.ts';
 import type { HubSpotApi } from './hubspot-api.ts';
 import type { Clock } from './ports.ts';
 import { systemClock } from './ports.ts';
 import type { Verdict } from '../engine/types.ts';
+import { hasScope } from './levers.ts';
 
 export const BLOCKED_EMAIL_BASES = ['needs_consent', 'invalid_consent', 'objected', 'retention_expired', 'forbidden'] as const;
 
@@ -87,6 +89,8 @@ export interface SequenceEnforcerDeps {
   log?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
   /** Name given to the unenroll workflow in the account. */
   workflowName?: string;
+  /** The scopes HubSpot granted at install (null: unknown, every lever is tried). */
+  grantedScopes?: (portalId: number) => Promise<string[] | null>;
 }
 
 interface PortalLevers {
@@ -125,7 +129,9 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
   /** Discovers (once a day) the unenroll action type and creates the unenroll workflow when possible. */
   async function ensureLevers(portalId: number): Promise<PortalLevers> {
     const current = await loadLevers(portalId);
-    const fresh = current.checkedAt !== null && now().getTime() - new Date(current.checkedAt).getTime() < RECHECK_MS;
+    // A check stamped in the future (clock moved back, or another clock) counts as stale.
+    const age = current.checkedAt === null ? Infinity : now().getTime() - new Date(current.checkedAt).getTime();
+    const fresh = age >= 0 && age < RECHECK_MS;
     if (fresh) return current;
     const next: PortalLevers = { ...current, checkedAt: now().toISOString() };
     // Once a day: the workflow may have been deleted or switched off in the account; recreate it then.
@@ -133,7 +139,12 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
       const flow = await hubspot.getFlow(portalId, next.unenrollFlowId).catch(() => null);
       if (!flow || flow.isEnabled === false) next.unenrollFlowId = null;
     }
-    try {
+    const scopes = await deps.grantedScopes?.(portalId) ?? null;
+    if (!hasScope(scopes, 'automation')) {
+      // No workflows in this account: nothing to discover, nothing to create (HubSpot would answer 403).
+      next.unenrollActionTypeId = null;
+      next.unenrollFlowId = null;
+    } else try {
       const types = await hubspot.actionTypes(portalId);
       const unenroll = types?.find((t) => /un-?enrol{1,2}.*sequence/i.test(t.actionName ?? '')) ?? null;
       next.unenrollActionTypeId = unenroll?.actionTypeId ?? null;
@@ -174,10 +185,11 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
       await hubspot.updateContact(portalId, contactId, { pg_sequence_blocked: 'true', pg_sequence_block_reason: reason.slice(0, 500) });
       stamp({ lever: 'block_properties', status: 'done' });
     } catch (err) {
-      stamp({ lever: 'block_properties', status: 'failed', detail: (err as Error).message });
+      stamp({ lever: 'block_properties', status: 'failed', detail: ledgerErrorDetail(err) });
     }
     if (!enforce) stamp({ lever: 'workflow_unenroll', status: 'skipped', detail: 'portal setting: flag only' });
     else if (portalLevers?.unenrollFlowId) stamp({ lever: 'workflow_unenroll', status: 'done', id: portalLevers.unenrollFlowId, detail: `workflow ${portalLevers.unenrollFlowId} (action ${portalLevers.unenrollActionTypeId ?? '?'}) enrols on pg_sequence_blocked=true` });
+    else if (!hasScope(await deps.grantedScopes?.(portalId) ?? null, 'automation')) stamp({ lever: 'workflow_unenroll', status: 'unavailable', detail: 'automation scope not granted: the account has no workflows' });
     else stamp({ lever: 'workflow_unenroll', status: 'unavailable', detail: portalLevers?.unenrollActionTypeId ? 'workflow could not be created' : 'the account does not offer the unenroll-from-sequence action through the Workflows API' });
 
     if (verdict.blocker === 'objected') {
@@ -194,7 +206,7 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
             stamp({ lever: 'one_to_one_unsubscribe', status: 'done', detail: 'no one-to-one subscription type found: unsubscribed from all email' });
           }
         } catch (err) {
-          stamp({ lever: 'one_to_one_unsubscribe', status: 'failed', detail: (err as Error).message });
+          stamp({ lever: 'one_to_one_unsubscribe', status: 'failed', detail: ledgerErrorDetail(err) });
         }
       }
     }
@@ -209,7 +221,7 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
         });
         stamp({ lever: 'owner_task', status: 'done', id: taskId });
       } catch (err) {
-        stamp({ lever: 'owner_task', status: 'failed', detail: (err as Error).message });
+        stamp({ lever: 'owner_task', status: 'failed', detail: ledgerErrorDetail(err) });
       }
     } else {
       stamp({ lever: 'owner_task', status: 'skipped', detail: 'portal setting: no owner notification' });
@@ -234,7 +246,9 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
     const props = contact.properties;
     const verdict = emailVerdictOf(verdictIn) ?? emailVerdictFromProperties(props);
     if (!verdict || verdict.allowed) return null;
-    const enrollments = await hubspot.sequenceEnrollments(portalId, contactId).catch(() => null);
+    // Without automation.sequences.read the enrolment API answers 403: the contact's sequence properties decide.
+    const canReadEnrolments = hasScope(await deps.grantedScopes?.(portalId) ?? null, 'automation.sequences.read');
+    const enrollments = canReadEnrolments ? await hubspot.sequenceEnrollments(portalId, contactId).catch(() => null) : null;
     const active = enrollments?.find((e) => !e.status || /ACTIVE|EXECUTING|ENROLLED|PAUSED/i.test(e.status)) ?? null;
     if (!active && props.hs_sequences_is_enrolled !== 'true') return null; // not (or no longer) enrolled
     const key = active?.id ? `enrollment:${active.id}` : `latest:${props.hs_latest_sequence_enrolled ?? '?'}:${props.hs_latest_sequence_enrolled_date ?? '?'}`;
@@ -292,14 +306,19 @@ export function createSequenceEnforcer(deps: SequenceEnforcerDeps) {
 export type SequenceEnforcer = ReturnType<typeof createSequenceEnforcer>;
 
 /**
- * Workflows v4 definition. Contacts enter when they are flagged (pg_sequence_blocked = true) AND enrolled in a
- * sequence (hs_sequences_is_enrolled = true), and re-enter each time either becomes true again: so HubSpot itself
- * stops the sequence of a flagged contact enrolled later, without waiting for our detection, and a contact flagged
- * while enrolled is stopped too. The only action is HubSpot's own "unenroll from sequence".
+ * Workflows v4 definition (ApiContactFlowCreateRequest in HubSpot's Automation v4 spec, every required field set,
+ * nothing the create request does not define: HubSpot assigns nextAvailableActionId itself). Contacts enter when
+ * they are flagged (pg_sequence_blocked = true) AND enrolled in a sequence (hs_sequences_is_enrolled = true), and
+ * re-enter each time either becomes true again: so HubSpot itself stops the sequence of a flagged contact enrolled
+ * later, without waiting for our detection, and a contact flagged while enrolled is stopped too. The only action
+ * is HubSpot's own "unenroll from sequence".
  */
 export function unenrollWorkflow(actionTypeId: string, name: string): Record<string, unknown> {
-  const flagged = { filterType: 'PROPERTY', property: 'pg_sequence_blocked', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } };
-  const enrolled = { filterType: 'PROPERTY', property: 'hs_sequences_is_enrolled', operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true } };
+  // PublicBoolPropertyOperation requires includeObjectsWithNoValueSet: a contact with no value is not flagged.
+  const isTrue = (property: string) => ({
+    filterType: 'PROPERTY', property,
+    operation: { operationType: 'BOOL', operator: 'IS_EQUAL_TO', value: true, includeObjectsWithNoValueSet: false },
+  });
   const branch = (filters: unknown[]) => ({ filterBranchType: 'AND', filterBranchOperator: 'AND', filterBranches: [], filters });
   return {
     type: 'CONTACT_FLOW',
@@ -308,15 +327,21 @@ export function unenrollWorkflow(actionTypeId: string, name: string): Record<str
     name,
     description: 'Created by Prospect Guard. Stops the sequences of contacts the law does not let you email. Do not edit.',
     isEnabled: true,
+    canEnrollFromSalesforce: false,
     startActionId: '1',
-    nextAvailableActionId: '2',
     actions: [{ actionId: '1', actionTypeId, actionTypeVersion: 0, type: 'SINGLE_CONNECTION', fields: {} }],
     enrollmentCriteria: {
       type: 'LIST_BASED',
       shouldReEnroll: true,
-      listFilterBranch: { filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [], filterBranches: [branch([flagged, enrolled])] },
-      reEnrollmentTriggersFilterBranches: [branch([flagged]), branch([enrolled])],
+      listFilterBranch: { filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [], filterBranches: [branch([isTrue('pg_sequence_blocked'), isTrue('hs_sequences_is_enrolled')])] },
+      reEnrollmentTriggersFilterBranches: [branch([isTrue('pg_sequence_blocked')]), branch([isTrue('hs_sequences_is_enrolled')])],
       unEnrollObjectsNotMeetingCriteria: false,
     },
+    // No schedule limits: a blocked contact is stopped at once, any day, any time.
+    blockedDates: [],
+    timeWindows: [],
+    customProperties: {},
+    dataSources: [],
+    suppressionListIds: [],
   };
 }

@@ -3,6 +3,9 @@
 import type { Db } from '../storage/db.ts';
 import { ContactEvidenceStore, SuppressionList } from '../contacts/index.ts';
 import { createEvidenceLedger, type EvidenceLedger } from '../ledger/ledger.ts';
+import { createCheckpointSigner, createFileCheckpointStore } from '../ledger/checkpoints.ts';
+import { createLedgerAnchor, type LedgerAnchor } from '../ledger/integrity.ts';
+import { processLedgerSecrets, type LedgerSecrets } from '../ledger/secrets.ts';
 import { createHubSpotApi, createFetchRequester, type HubSpotApi } from './hubspot-api.ts';
 import { createObjectionService, type ObjectionService } from './objections.ts';
 import { createSubjectHasher, type SubjectHasher } from './subjects.ts';
@@ -13,6 +16,8 @@ import { systemClock } from './ports.ts';
 export interface Enforcement {
   db: Db;
   ledger: EvidenceLedger;
+  /** Signed checkpoints of the ledger's heads, outside the database. */
+  anchor: LedgerAnchor;
   evidence: EvidencePort;
   suppression: SuppressionPort;
   hasher: SubjectHasher;
@@ -53,14 +58,23 @@ export function createEnforcement(deps: {
   clock?: Clock;
   log?: { warn(obj: object, msg: string): void };
   verdictOf?: (portalId: number, contactId: string) => Promise<unknown>;
+  /** The app passes the configured keys (resolveLedgerSecrets); without them the keys live as long as the process. */
+  ledgerSecrets?: LedgerSecrets;
+  forgetQueued?: ((portalId: number, contactIds: string[]) => Promise<void>) | null;
 }): Enforcement {
   const clock = deps.clock ?? systemClock;
-  const ledger = createEvidenceLedger(deps.db);
+  const secrets = deps.ledgerSecrets ?? processLedgerSecrets();
+  const ledger = createEvidenceLedger(deps.db, { keys: secrets.hmacKeys });
+  const anchor = createLedgerAnchor({
+    ledger, clock, ...(deps.log ? { log: deps.log } : {}),
+    signer: createCheckpointSigner(secrets.signingKeys),
+    store: secrets.checkpointPath ? createFileCheckpointStore(secrets.checkpointPath) : null,
+  });
   const evidence = evidencePort(new ContactEvidenceStore(deps.db));
   const suppression = suppressionPort(new SuppressionList(deps.db));
   const hasher = createSubjectHasher(deps.db);
   const hubspot = deps.requester ? createHubSpotApi(deps.requester) : null;
   const objections = createObjectionService({ ledger, evidence, suppression, hasher, hubspot, rejudge: deps.rejudge ?? null, clock, ...(deps.log ? { log: deps.log } : {}) });
-  const dsr = createDsrService({ db: deps.db, ledger, hasher, hubspot, evidence, suppression, clock, verdictOf: deps.verdictOf ?? null });
-  return { db: deps.db, ledger, evidence, suppression, hasher, hubspot, objections, dsr, clock };
+  const dsr = createDsrService({ db: deps.db, ledger, hasher, hubspot, evidence, suppression, clock, verdictOf: deps.verdictOf ?? null, forgetQueued: deps.forgetQueued ?? null });
+  return { db: deps.db, ledger, anchor, evidence, suppression, hasher, hubspot, objections, dsr, clock };
 }

@@ -1,6 +1,7 @@
 // Between HubSpot's contact record and the engine: HubSpot properties plus our own evidence (consents,
 // objections, suppression matches) become ContactFacts; a Verdict becomes the pg_* properties (and
 // hs_legal_basis) to write, of which only those that differ from HubSpot's current values are sent.
+import { createHash } from 'node:crypto';
 import type {
   Basis, ConsentRecord, ContactFacts, ObjectionChannel, ObjectionRecord, Purpose, SourceKind, Verdict,
 } from '../engine/types.ts';
@@ -240,9 +241,22 @@ export function changedProperties(desired: Record<string, string>, current: HubS
   return out;
 }
 
+/** The properties this app writes itself: a change event about them may be the echo of our own write. */
+export const OWN_WRITTEN_PROPERTIES: ReadonlySet<string> = new Set([...Object.values(PROPERTY_NAMES), 'hs_legal_basis']);
+
+/**
+ * A digest of a value of a property we write, in the form it is compared (hs_legal_basis as a sorted list): the
+ * queue carries this instead of the value, so echoes are still recognised without any value in Redis.
+ */
+export function ownValueDigest(name: string, value: string | null | undefined): string {
+  const v = value ?? '';
+  const canonical = name === 'hs_legal_basis' ? v.split(';').map((s) => s.trim()).sort().join(';') : v;
+  return createHash('sha256').update(`${name}\u0000${canonical}`).digest('hex');
+}
+
 /** Whether a webhook event reports a change this app made itself (so it triggers no new judgement). */
 export function isOwnChange(
-  event: { changeSource?: string | null; sourceId?: string | null; propertyName?: string | null; propertyValue?: string | null },
+  event: { changeSource?: string | null; sourceId?: string | null; propertyName?: string | null; propertyValue?: string | null; propertyValueDigest?: string | null },
   options: { appId: number | null; written?: Record<string, string> | null },
 ): boolean {
   if (options.appId !== null && event.sourceId) {
@@ -251,10 +265,9 @@ export function isOwnChange(
   }
   const name = event.propertyName;
   if (name && options.written && Object.hasOwn(options.written, name)) {
-    const mine = options.written[name] ?? '';
-    const theirs = event.propertyValue ?? '';
-    if (name === 'hs_legal_basis') return theirs.split(';').map((s) => s.trim()).sort().join(';') === mine.split(';').map((s) => s.trim()).sort().join(';');
-    return theirs === mine;
+    const mine = ownValueDigest(name, options.written[name]);
+    if (event.propertyValueDigest) return event.propertyValueDigest === mine;
+    return event.propertyValue !== undefined && event.propertyValue !== null && ownValueDigest(name, event.propertyValue) === mine;
   }
   return false;
 }

@@ -26,6 +26,22 @@ export interface PipelineCrm {
   batchUpdate(portalId: number, inputs: { id: string; properties: Record<string, string> }[], signal?: AbortSignal): Promise<{ missing: string[] }>;
   /** Contacts with hs_object_id > afterId, ascending, up to `limit` (≤ 200). */
   searchAfterId(portalId: number, afterId: string, properties: string[], limit: number, signal?: AbortSignal): Promise<SearchPage>;
+  /** One search page: filters ANDed, one sort, `after` an offset (HubSpot answers 400 from 10,000 on). */
+  searchContacts?(portalId: number, request: ContactSearch, signal?: AbortSignal): Promise<SearchPage>;
+}
+
+export interface SearchFilter {
+  propertyName: string;
+  operator: 'EQ' | 'GT' | 'GTE' | 'LT' | 'LTE';
+  value: string;
+}
+
+export interface ContactSearch {
+  filters: SearchFilter[];
+  sort: { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' };
+  properties: string[];
+  limit: number;
+  after?: number;
 }
 
 export interface CallCounter {
@@ -134,6 +150,18 @@ export function createHubSpotCrm(options: {
         sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }] as unknown as string[],
         properties,
         limit,
+        // Paged by the hs_object_id filter, so always the first page; HubSpot's spec marks `after` required.
+        after: '0',
+      } as Parameters<Client['crm']['contacts']['searchApi']['doSearch']>[0]), signal);
+      return { total: res.total, results: res.results.map(toRecord) };
+    },
+    async searchContacts(portalId, request, signal) {
+      const res = await call(portalId, 'search', 'search', (c) => c.crm.contacts.searchApi.doSearch({
+        filterGroups: [{ filters: request.filters }],
+        sorts: [request.sort] as unknown as string[],
+        properties: request.properties,
+        limit: request.limit,
+        ...(request.after ? { after: String(request.after) } : {}),
       } as Parameters<Client['crm']['contacts']['searchApi']['doSearch']>[0]), signal);
       return { total: res.total, results: res.results.map(toRecord) };
     },

@@ -9,7 +9,7 @@ import { CHANNELS } from '../engine/types.ts';
 import { eventKey, type ProcessedEvents } from '../contacts/processed-events.ts';
 import type { SuppressionList } from '../contacts/suppression-list.ts';
 import { isOwnChange } from '../hubspot/contact-mapping.ts';
-import { eventKind, type WebhookEvent } from './webhook-events.ts';
+import { eventKind, type QueuedEvent } from './webhook-events.ts';
 import type { PendingContacts } from './pending-contacts.ts';
 
 export interface IngestDeps {
@@ -22,6 +22,8 @@ export interface IngestDeps {
   isActive(portalId: number): Promise<boolean>;
   /** Called per portal with the number of ids now pending, to schedule the judge job. */
   schedule(portalId: number, pendingCount: number): Promise<void>;
+  /** After a deletion or privacy deletion: the queue forgets every job and pending id naming those contacts. */
+  forgetQueued?(portalId: number, contactIds: string[]): Promise<void>;
   log: Logger;
 }
 
@@ -36,9 +38,9 @@ export interface IngestResult {
   merged: number;
 }
 
-export async function ingestWebhookEvents(deps: IngestDeps, events: WebhookEvent[]): Promise<IngestResult> {
+export async function ingestWebhookEvents(deps: IngestDeps, events: QueuedEvent[]): Promise<IngestResult> {
   const result: IngestResult = { events: events.length, duplicates: 0, ignored: 0, ownChanges: 0, inactivePortal: 0, queuedForJudgement: 0, forgotten: 0, merged: 0 };
-  const byPortal = new Map<number, WebhookEvent[]>();
+  const byPortal = new Map<number, QueuedEvent[]>();
   for (const e of events) {
     // Cheap filters first, before any database work: events we ignore and echoes of our own writes (named by
     // our app id) need no dedupe. Echoes recognised only by value are caught below, with the stored values.
@@ -50,7 +52,7 @@ export async function ingestWebhookEvents(deps: IngestDeps, events: WebhookEvent
   }
 
   for (const [portalId, list] of byPortal) {
-    const keyed = new Map<string, WebhookEvent>();
+    const keyed = new Map<string, QueuedEvent>();
     for (const e of list) {
       const k = eventKey(e);
       if (keyed.has(k)) result.duplicates += 1;
@@ -58,7 +60,7 @@ export async function ingestWebhookEvents(deps: IngestDeps, events: WebhookEvent
     }
     const unseen = await deps.processed.unseen(portalId, [...keyed.keys()]);
     result.duplicates += keyed.size - unseen.size;
-    const fresh = [...unseen].map((k) => keyed.get(k) as WebhookEvent).sort((a, b) => a.occurredAt - b.occurredAt);
+    const fresh = [...unseen].map((k) => keyed.get(k) as QueuedEvent).sort((a, b) => a.occurredAt - b.occurredAt);
     if (fresh.length === 0) continue;
     if (!(await deps.isActive(portalId))) {
       result.inactivePortal += fresh.length;
@@ -71,6 +73,7 @@ export async function ingestWebhookEvents(deps: IngestDeps, events: WebhookEvent
     const states = await deps.states.getMany(portalId, [...new Set(withProperty.map((e) => e.objectId))]);
 
     const toJudge = new Set<string>();
+    const erased = new Set<string>();
     for (const e of fresh) {
       switch (eventKind(e)) {
         case 'creation':
@@ -99,6 +102,7 @@ export async function ingestWebhookEvents(deps: IngestDeps, events: WebhookEvent
         case 'privacyDeletion':
           await forgetDeletedContact(deps, portalId, e.objectId);
           toJudge.delete(e.objectId);
+          erased.add(e.objectId);
           result.forgotten += 1;
           break;
         case 'ignored':
@@ -112,6 +116,7 @@ export async function ingestWebhookEvents(deps: IngestDeps, events: WebhookEvent
       await deps.schedule(portalId, n);
       result.queuedForJudgement += toJudge.size;
     }
+    if (erased.size > 0 && deps.forgetQueued) await deps.forgetQueued(portalId, [...erased]);
     // Marked only once their effect is stored: a crash before this line replays them, which is harmless.
     await deps.processed.markProcessed(portalId, [...unseen]);
   }

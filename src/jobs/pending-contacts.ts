@@ -14,6 +14,8 @@ export interface PendingContacts {
   /** Done with a claim: its ids leave the store (unless re-added meanwhile). */
   release(portalId: number, batchKey: string): Promise<void>;
   size(portalId: number): Promise<number>;
+  /** Erasure: the ids leave the pending set (a claim in progress finishes; its batch simply finds them gone). */
+  remove(portalId: number, contactIds: string[]): Promise<void>;
   /** Portals with pending ids (for the periodic sweep that reschedules forgotten work). */
   portals(): Promise<number[]>;
   /** Embedded mode at start-up: claims of a dead process go back to pending. */
@@ -51,6 +53,9 @@ export function createRedisPendingContacts(redis: Redis, keyPrefix: string): Pen
     },
     async size(portalId) {
       return redis.scard(pendingKey(portalId));
+    },
+    async remove(portalId, ids) {
+      if (ids.length > 0) await redis.srem(pendingKey(portalId), ...ids);
     },
     async portals() {
       const members = await redis.smembers(portalsKey);
@@ -99,6 +104,9 @@ export function createDbPendingContacts(db: Db): PendingContacts {
       await db.query(`delete from pending_contacts where portal_id = $1 and claim = $2`, [portalId, batchKey]);
     },
     size,
+    async remove(portalId, ids) {
+      if (ids.length > 0) await db.query(`delete from pending_contacts where portal_id = $1 and contact_id = any($2::text[])`, [portalId, ids]);
+    },
     async portals() {
       const { rows } = await db.query<{ portal_id: number }>(`select distinct portal_id from pending_contacts where claim is null`);
       return rows.map((r) => Number(r.portal_id));

@@ -19,7 +19,11 @@ import { ingestWebhookEvents, type IngestResult } from './ingest-webhook-batch.t
 import { addJudgeResults, emptyJudgeResult, judgeContactIds, type Evaluate, type JudgeDeps, type JudgeResult } from './judge-contacts.ts';
 import { getBackfillProgress, markBackfillFailed, prepareBackfill, runBackfill, type BackfillProgress } from './backfill.ts';
 import type { PipelineCrm } from './hubspot-crm.ts';
-import { ZWebhookEvent, type WebhookEvent } from './webhook-events.ts';
+import { reconcilePortal, type ReconcileOptions, type ReconcileResult } from '../reconcile/reconcile-portal.ts';
+import { ZIngestPayload, ZQueuedEvent, type IngestPayload, type QueuedEvent } from './webhook-events.ts';
+import { createWebhookIntake, type IntakeCounters, type WebhookIntake } from './webhook-intake.ts';
+import { createQueuedContactsEraser } from './forget-queued-contacts.ts';
+import { recordReconcile } from '../metrics/metrics.ts';
 
 export interface PipelineDeps {
   db: Db;
@@ -31,6 +35,11 @@ export interface PipelineDeps {
   evaluate: Evaluate;
   settings(portalId: number): Promise<PortalSettings>;
   isActive(portalId: number): Promise<boolean>;
+  /**
+   * Of these portals, the ones that ever installed the app (an installation row exists). Events of the others are
+   * dropped before anything is stored. Absent: every portal counts as installed (unit tests).
+   */
+  installedPortals?(portalIds: number[]): Promise<Set<number>>;
   /** Our HubSpot app id: events whose sourceId names it are our own writes. */
   appId: number | null;
   log: Logger;
@@ -43,29 +52,39 @@ export interface PipelineDeps {
   autoBackfill?: boolean;
   /** Issues the contacts' preference links written with each verdict (src/preferences/link-property.ts). */
   preferenceLinks?: JudgeDeps['preferenceLinks'];
+  /**
+   * Period of the reconciliation sweep (src/reconcile) in consuming processes: every backfilled portal is
+   * compared with HubSpot's lastmodifieddate at start and then this often (default 10 minutes; 0 turns it off).
+   */
+  reconcileIntervalMs?: number;
+  reconcile?: ReconcileOptions;
 }
 
-/** What the receiver calls: resolves only once the batch is durably stored (Redis job or webhook_inbox row). */
-export interface WebhookIntake {
-  accept(events: WebhookEvent[]): Promise<void>;
-}
+export type { IntakeResult, WebhookIntake } from './webhook-intake.ts';
 
-export interface PipelineStats {
-  deliveries: number;
+export interface PipelineStats extends IntakeCounters {
   ingest: IngestResult;
   judge: JudgeResult;
   judgeBatches: number;
+  /** Reconciliation sweeps run by this process, contacts judged again by them, and those whose tags they corrected. */
+  reconcile: { runs: number; judged: number; healed: number };
 }
 
 export interface Pipeline {
   readonly intake: WebhookIntake;
-  readonly jobs: { ingest: JobDefinition<IngestPayload>; judgePortal: JobDefinition<JudgePayload>; backfill: JobDefinition<BackfillPayload> };
+  readonly jobs: { ingest: JobDefinition<IngestPayload>; judgePortal: JobDefinition<JudgePayload>; backfill: JobDefinition<BackfillPayload>; reconcile: JobDefinition<BackfillPayload> };
   readonly stores: { evidence: ContactEvidenceStore; states: ContactStateStore; suppression: SuppressionList; processed: ProcessedEvents; pending: PendingContacts };
   /** Counters of this process (demo, bench, tests). */
   readonly stats: PipelineStats;
   /** Queue one contact (card "re-judge", an objection recorded...). */
   judgeContact(portalId: number, contactId: string): Promise<void>;
   judgeContacts(portalId: number, contactIds: string[]): Promise<void>;
+  /** Erasure: every queued job, inbox row and pending id naming these contacts forgets them. */
+  forgetQueuedContacts(portalId: number, contactIds: string[]): Promise<void>;
+  /** One pass of the periodic sweep now (tests, operators): rescheduling, scrubbing deleted contacts' jobs. */
+  sweepNow(): Promise<void>;
+  /** One reconciliation sweep of the portal now, in this process (tests, operators). */
+  reconcile(portalId: number): Promise<ReconcileResult>;
   /** Start (or restart) the portal's backfill. */
   startBackfill(portalId: number, options?: { restart?: boolean }): Promise<void>;
   backfillProgress(portalId: number): Promise<BackfillProgress>;
@@ -79,11 +98,6 @@ export interface Pipeline {
   close(options?: { timeoutMs?: number }): Promise<void>;
 }
 
-const ZIngestPayload = z.object({
-  events: z.array(ZWebhookEvent).max(100).optional(),
-  inboxId: z.number().int().positive().optional(),
-}).refine((p) => (p.events === undefined) !== (p.inboxId === undefined), 'exactly one of events or inboxId');
-type IngestPayload = z.input<typeof ZIngestPayload>;
 const ZJudgePayload = z.object({ portalId: z.number().int().positive() });
 type JudgePayload = z.infer<typeof ZJudgePayload>;
 const ZBackfillPayload = z.object({ portalId: z.number().int().positive() });
@@ -105,6 +119,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     ingest: { events: 0, duplicates: 0, ignored: 0, ownChanges: 0, inactivePortal: 0, queuedForJudgement: 0, forgotten: 0, merged: 0 },
     judge: emptyJudgeResult(),
     judgeBatches: 0,
+    reconcile: { runs: 0, judged: 0, healed: 0 },
+    unknownPortalEvents: 0,
+    unknownPortals: {},
   };
   const judgeDeps: JudgeDeps = { db, crm: deps.crm, evidence, suppression, states, evaluate: deps.evaluate, settings: deps.settings, now, log, preferenceLinks: deps.preferenceLinks ?? null };
 
@@ -132,20 +149,22 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     concurrency: 4,
     retry: { attempts: 10, baseDelayMs: 500, maxDelayMs: 30_000 },
     async handler(payload) {
-      let events: WebhookEvent[];
+      let events: QueuedEvent[];
       if (payload.inboxId !== undefined) {
         const { rows } = await db.query<{ events: unknown; state: string }>(`select events, state from webhook_inbox where id = $1`, [payload.inboxId]);
         const row = rows[0];
         if (!row || row.state === 'done') return;
-        events = z.array(ZWebhookEvent).parse(typeof row.events === 'string' ? JSON.parse(row.events) : row.events);
+        events = z.array(ZQueuedEvent).parse(typeof row.events === 'string' ? JSON.parse(row.events) : row.events);
       } else {
-        events = ZWebhookEvent.array().parse(payload.events);
+        events = ZQueuedEvent.array().parse(payload.events);
       }
       const r = await ingestWebhookEvents({
         processed, states, evidence, suppression, pending, appId: deps.appId, isActive, schedule: scheduleJudge, log,
+        forgetQueued: (p, ids) => eraser.noteDeleted(p, ids),
       }, events);
       if (payload.inboxId !== undefined) {
-        await db.query(`update webhook_inbox set state = 'done', done_at = now(), attempts = attempts + 1 where id = $1`, [payload.inboxId]);
+        // Ingested: the row has done its job (dedupe lives in processed_events), so nothing of it is kept.
+        await db.query(`delete from webhook_inbox where id = $1`, [payload.inboxId]);
       }
       for (const k of Object.keys(r) as (keyof IngestResult)[]) stats.ingest[k] += r[k];
     },
@@ -201,22 +220,41 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
   });
 
-  for (const def of [ingest, judgePortal, backfill]) queue.register(def as JobDefinition<unknown>);
+  async function runReconcile(portalId: number, signal?: AbortSignal, jobLog?: Logger): Promise<ReconcileResult> {
+    const r = await reconcilePortal(judgeDeps, portalId, deps.reconcile, signal, jobLog);
+    if (r.ran) {
+      stats.reconcile.runs += 1;
+      stats.reconcile.judged += r.judged;
+      stats.reconcile.healed += r.healed;
+      recordReconcile(r.judged, r.healed);
+    }
+    return r;
+  }
 
-  const intake: WebhookIntake = {
-    async accept(events) {
-      if (events.length === 0) return;
-      if (queue.kind === 'bullmq') {
-        await queue.enqueue(ingest, { events });
-      } else {
-        // Embedded: the row is the durable copy; the in-process job is only a nudge (replayed at start-up).
-        const { rows } = await db.query<{ id: number }>(`insert into webhook_inbox (events) values ($1::jsonb) returning id`, [JSON.stringify(events)]);
-        const id = Number(rows[0]?.id);
-        await queue.enqueue(ingest, { inboxId: id }).catch((err: unknown) => log.warn({ inboxId: id, err: String(err) }, 'inbox row will be replayed at start-up'));
-      }
-      stats.deliveries += 1;
+  const reconcile = defineJob({
+    name: 'reconcile-portal',
+    version: 1,
+    schema: ZBackfillPayload,
+    concurrency: 2,
+    retry: { attempts: 5, baseDelayMs: 2000, maxDelayMs: 60_000 },
+    async handler({ portalId }, ctx) {
+      if (!(await isActive(portalId))) return;
+      await runReconcile(portalId, ctx.signal, ctx.log);
     },
-  };
+  });
+
+  for (const def of [ingest, judgePortal, backfill, reconcile]) queue.register(def as JobDefinition<unknown>);
+
+  /** Queues one sweep per installed, backfilled portal (deduplicated: a portal's sweep never runs twice at once). */
+  async function scheduleReconciliation(): Promise<void> {
+    const { rows } = await db.query<{ portal_id: number | string }>(
+      `select i.portal_id from installations i join backfill_runs b on b.portal_id = i.portal_id
+       where i.status = 'active' and b.state = 'done'`);
+    for (const r of rows) await queue.enqueue(reconcile, { portalId: Number(r.portal_id) }, { dedupe: { id: `reconcile-${r.portal_id}` } });
+  }
+
+  const intake = createWebhookIntake({ db, queue, ingest: ingest as JobDefinition<IngestPayload>, installedPortals: deps.installedPortals, counters: stats, log });
+  const eraser = createQueuedContactsEraser({ db, queue, ingest: ingest as JobDefinition<IngestPayload>, pending, log });
 
   async function startBackfill(portalId: number, options: { restart?: boolean } = {}): Promise<void> {
     if (await prepareBackfill(db, portalId, options)) {
@@ -225,6 +263,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   async function sweep(): Promise<void> {
+    await eraser.drain().catch((err: unknown) => log.warn({ err: String(err) }, 'queued jobs of deleted contacts not scrubbed yet'));
     for (const portalId of await pending.portals()) {
       const n = await pending.size(portalId);
       if (n > 0) await scheduleJudge(portalId, n);
@@ -249,16 +288,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
          where i.status = 'active' and i.bootstrap_status = 'done' and b.portal_id is null`);
       for (const r of rows) await startBackfill(Number(r.portal_id));
     }
+    // Backfills whose job the queue lost (Redis emptied): queued again once they have not moved for two minutes.
+    const { rows: stuck } = await db.query<{ portal_id: number | string }>(
+      `select portal_id from backfill_runs where state in ('pending', 'running') and updated_at < now() - interval '2 minutes'`);
+    for (const r of stuck) await queue.enqueue(backfill, { portalId: Number(r.portal_id) }, { dedupe: { id: `backfill-${r.portal_id}` } });
   }
 
   let sweepTimer: NodeJS.Timeout | null = null;
+  let reconcileTimer: NodeJS.Timeout | null = null;
   let lastPurge = 0;
 
   return {
     intake,
-    jobs: { ingest: ingest as JobDefinition<IngestPayload>, judgePortal, backfill },
+    jobs: { ingest: ingest as JobDefinition<IngestPayload>, judgePortal, backfill, reconcile },
+    reconcile: (portalId) => runReconcile(portalId),
+    sweepNow: () => sweep(),
     stores: { evidence, states, suppression, processed, pending },
     stats,
+    forgetQueuedContacts: (portalId, contactIds) => eraser.forgetNow(portalId, contactIds),
     async judgeContact(portalId, contactId) {
       await this.judgeContacts(portalId, [contactId]);
     },
@@ -302,14 +349,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (Date.now() - lastPurge > 3_600_000) {
             lastPurge = Date.now();
             processed.purgeOlderThan(new Date(Date.now() - 3 * 24 * 3_600_000)).catch(() => undefined);
-            db.query(`delete from webhook_inbox where state = 'done' and done_at < now() - interval '3 days'`).catch(() => undefined);
+            db.query(`delete from webhook_inbox where state = 'done'`).catch(() => undefined);
           }
         }, deps.sweepIntervalMs ?? 30_000);
         sweepTimer.unref();
+        const every = deps.reconcileIntervalMs ?? 600_000;
+        if (every > 0) {
+          await scheduleReconciliation().catch((err: unknown) => log.warn({ err: String(err) }, 'reconciliation not scheduled'));
+          reconcileTimer = setInterval(() => {
+            scheduleReconciliation().catch((err: unknown) => log.warn({ err: String(err) }, 'reconciliation not scheduled'));
+          }, every);
+          reconcileTimer.unref();
+        }
       }
     },
     async close(options = {}) {
       if (sweepTimer) clearInterval(sweepTimer);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await queue.close(options);
     },
   };

@@ -1,6 +1,7 @@
 // HubSpot's webhook wire format (an array of up to 100 events) and what each event means to the pipeline.
 // Both the legacy names (contact.creation) and the generic ones (object.creation with objectTypeId 0-1) arrive.
 import { z } from 'zod';
+import { OWN_WRITTEN_PROPERTIES, ownValueDigest } from '../hubspot/contact-mapping.ts';
 
 const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).transform((v) => String(v));
 
@@ -26,6 +27,40 @@ export const ZWebhookEvent = z.object({
 });
 
 export type WebhookEvent = z.output<typeof ZWebhookEvent>;
+
+/**
+ * An event as the queue and the webhook inbox keep it: ids, types, times and property names, never a value
+ * (HubSpot's current values are read when judging). For the properties this app writes, a digest of the value
+ * stands in for it, so an echo of our own write is still recognised. Unknown keys (a value in a job queued by an
+ * older version) are stripped when the job is read.
+ */
+export const ZQueuedEvent = ZWebhookEvent.omit({ propertyValue: true }).extend({
+  propertyValueDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+
+export type QueuedEvent = z.output<typeof ZQueuedEvent>;
+
+/** What of a received event is stored: everything but the value (a digest for the properties we write). */
+export function toQueuedEvent(e: WebhookEvent): QueuedEvent {
+  const { propertyValue, ...rest } = e;
+  const out: QueuedEvent = { ...rest };
+  if (e.propertyName && propertyValue != null && OWN_WRITTEN_PROPERTIES.has(e.propertyName)) {
+    out.propertyValueDigest = ownValueDigest(e.propertyName, propertyValue);
+  }
+  return out;
+}
+
+/** Every contact id an event names (the object, a merge's survivor and absorbed records). */
+export function contactIdsOf(e: { objectId: string | number; primaryObjectId?: string | number; newObjectId?: string | number; mergedObjectIds?: (string | number)[] }): string[] {
+  return [e.objectId, e.primaryObjectId, e.newObjectId, ...(e.mergedObjectIds ?? [])].filter((x) => x !== undefined).map(String);
+}
+
+/** The ingest job's payload: the events themselves (BullMQ), or the id of the inbox row holding them (embedded). */
+export const ZIngestPayload = z.object({
+  events: z.array(ZQueuedEvent).max(100).optional(),
+  inboxId: z.number().int().positive().optional(),
+}).refine((p) => (p.events === undefined) !== (p.inboxId === undefined), 'exactly one of events or inboxId');
+export type IngestPayload = z.input<typeof ZIngestPayload>;
 
 export const MAX_EVENTS_PER_DELIVERY = 100;
 export const ZWebhookBatch = z.array(ZWebhookEvent).max(MAX_EVENTS_PER_DELIVERY);

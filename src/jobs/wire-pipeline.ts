@@ -22,6 +22,7 @@ import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createBackfillRouter } from './backfill-router.ts';
 import { createPreferenceLinkIssuer } from '../preferences/link-property.ts';
 import { preferenceKeyFromConfig } from '../preferences/token.ts';
+import type { ReconcileOptions } from '../reconcile/reconcile-portal.ts';
 
 export interface AppPipelineOptions {
   config: Config;
@@ -34,6 +35,9 @@ export interface AppPipelineOptions {
   keyPrefix?: string;
   coalesceWindowMs?: number;
   sweepIntervalMs?: number;
+  /** Period of the reconciliation sweep (default: config.reconcileIntervalMs, 10 minutes). */
+  reconcileIntervalMs?: number;
+  reconcile?: ReconcileOptions;
   rateLimits?: RateLimits;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -75,12 +79,18 @@ export function createAppPipeline(o: AppPipelineOptions): AppPipeline {
     evaluate: evaluateContact,
     settings: async (portalId) => toEngineSettings(await o.installations.getSettings(portalId)),
     isActive: (portalId) => o.installations.isActive(portalId),
+    installedPortals: async (portalIds) => {
+      const { rows } = await o.db.query<{ portal_id: number | string }>(
+        `select portal_id from installations where portal_id = any($1::bigint[])`, [portalIds]);
+      return new Set(rows.map((r) => Number(r.portal_id)));
+    },
     appId: o.config.hubspotAppId, log,
     coalesceWindowMs: o.coalesceWindowMs, sweepIntervalMs: o.sweepIntervalMs,
     preferenceLinks: createPreferenceLinkIssuer({
       key: preferenceKeyFromConfig(o.config), publicBaseUrl: o.config.publicBaseUrl,
       enabled: async (portalId) => (await o.installations.getSettings(portalId)).preferenceCentreEnabled,
     }),
+    reconcileIntervalMs: o.reconcileIntervalMs ?? o.config.reconcileIntervalMs, reconcile: o.reconcile,
   });
   o.bootstrapper?.onBootstrapped((portalId) => pipeline.startBackfill(portalId));
   const router = express.Router();

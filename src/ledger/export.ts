@@ -2,6 +2,8 @@
 // hash so the chain can be recomputed outside the app) and a readable, self-contained HTML report. Per portal or
 // per contact. Every value printed in the HTML is escaped.
 import type { EvidenceLedger, LedgerEntry, LedgerVerification } from './ledger.ts';
+import type { LedgerCheckpoint } from './checkpoints.ts';
+import { verifyPortalEvidence, type LedgerAnchor, type LedgerIntegrity } from './integrity.ts';
 import { esc } from './html.ts';
 
 export interface LedgerExport {
@@ -11,15 +13,24 @@ export interface LedgerExport {
   portalId: number;
   scope: { kind: 'portal' } | { kind: 'contact'; contactId: string };
   verification: LedgerVerification;
+  /** The chain checked against the signed checkpoints kept outside the database. */
+  integrity: LedgerIntegrity;
   head: { seq: number; hash: string };
   hashAlgorithm: string;
+  /** The portal's checkpoints as stored, and the Ed25519 public keys (raw, base64url) that sign them. */
+  checkpoints: LedgerCheckpoint[];
+  checkpointKeys: Record<string, string>;
   entries: LedgerEntry[];
 }
 
+export const HASH_ALGORITHM = 'hash = HMAC-SHA256(key[keyId], prevHash + "\\n" + canonicalJSON({v:2, keyId, portalId, seq, kind, contactRef, subjectHash, actor, at, payloadDigest, idempotencyKey})); payloadDigest = sha256(canonicalJSON(payload)); canonical JSON sorts object keys; entries with hashVersion 1 (before keyed hashing) used sha256(prevHash + "\\n" + canonicalJSON({v:1, ...})). Checkpoints: Ed25519 over canonicalJSON({format, v, portalId, seq, hash, at, keyId}).';
+
 export async function exportLedger(
-  ledger: EvidenceLedger, portalId: number, options: { contactId?: string; now?: Date } = {},
+  ledger: EvidenceLedger, portalId: number, options: { contactId?: string; now?: Date; anchor?: LedgerAnchor | null } = {},
 ): Promise<LedgerExport> {
-  const verification = await ledger.verify(portalId);
+  const anchor = options.anchor ?? null;
+  const integrity = await verifyPortalEvidence({ ledger, anchor }, portalId);
+  const verification = integrity.chain;
   const head = await ledger.head(portalId);
   const entries = await ledger.list(portalId, options.contactId !== undefined ? { contactId: options.contactId } : {});
   return {
@@ -29,8 +40,11 @@ export async function exportLedger(
     portalId,
     scope: options.contactId !== undefined ? { kind: 'contact', contactId: options.contactId } : { kind: 'portal' },
     verification,
+    integrity,
     head,
-    hashAlgorithm: 'hash = sha256(prevHash + "\\n" + canonicalJSON({v:1, portalId, seq, kind, contactRef, subjectHash, actor, at, payloadDigest, idempotencyKey})); payloadDigest = sha256(canonicalJSON(payload)); canonical JSON sorts object keys',
+    hashAlgorithm: HASH_ALGORITHM,
+    checkpoints: anchor ? (await anchor.read(portalId)).checkpoints : [],
+    checkpointKeys: anchor ? anchor.signer.publicKeys() : {},
     entries,
   };
 }
@@ -49,6 +63,7 @@ const KIND_LABELS: Record<string, { en: string; fr: string }> = {
   suppression_import: { en: 'Suppression import', fr: 'Import de liste d\'opposition' },
   retention_action: { en: 'Retention action', fr: 'Action de conservation' },
   settings_change: { en: 'Settings change', fr: 'Modification des réglages' },
+  chain_rekeyed: { en: 'Chain keyed', fr: 'Chaîne scellée par clé' },
 };
 
 function payloadHtml(payload: Record<string, unknown> | null, lang: 'en' | 'fr'): string {
@@ -58,6 +73,7 @@ function payloadHtml(payload: Record<string, unknown> | null, lang: 'en' | 'fr')
   return rows.join('');
 }
 
+/** A technical listing of an export (every payload field, every hash); the document for a reader is src/reports. */
 export function renderLedgerHtml(report: LedgerExport, lang: 'en' | 'fr' = 'en'): string {
   const t = (en: string, fr: string) => (lang === 'fr' ? fr : en);
   const v = report.verification;

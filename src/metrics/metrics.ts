@@ -42,6 +42,17 @@ const webhookAck = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [registry],
 });
 
+const unknownPortalEvents = new Counter({
+  name: 'prospect_guard_webhook_events_unknown_portal_total',
+  help: 'Webhook events of portals that never installed the app, dropped before storing.', registers: [registry],
+});
+
+const reconciled = new Counter({
+  name: 'prospect_guard_reconcile_contacts_total',
+  help: 'Contacts the reconciliation sweep found changed after their verdict: judged, and of those healed (verdict written anew).',
+  labelNames: ['result'] as const, registers: [registry],
+});
+
 const redisDurable = new Gauge({
   name: 'prospect_guard_redis_durable',
   help: '1 when Redis persists what it acknowledges (AOF or RDB snapshots) and never evicts queue keys (maxmemory-policy noeviction); 0 otherwise; absent without Redis.',
@@ -114,6 +125,15 @@ export function recordJudgeBatch(seconds: number, contacts: number): void {
 
 export function recordWebhookAck(seconds: number, status: number): void {
   webhookAck.observe({ status: `${Math.floor(status / 100)}xx` }, seconds);
+}
+
+export function recordUnknownPortalEvents(n: number): void {
+  unknownPortalEvents.inc(n);
+}
+
+export function recordReconcile(judged: number, healed: number): void {
+  reconciled.inc({ result: 'judged' }, judged);
+  reconciled.inc({ result: 'healed' }, healed);
 }
 
 export function setRedisDurable(durable: boolean | null): void {

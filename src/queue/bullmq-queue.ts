@@ -1,7 +1,10 @@
 // BullMQ on Redis: one BullMQ queue per job definition (so each kind has its own concurrency), jobs stored as
 // {v, data} envelopes. Retries: error classes decide (PermanentJobError -> UnrecoverableError); the delay comes
 // from our jittered backoff, which honours a 429's Retry-After. A job whose worker dies is picked up again by
-// BullMQ's stalled-job check once its lock expires.
+// BullMQ's stalled-job check once its lock expires. What BullMQ keeps in Redis carries nothing personal: payloads
+// are ids and names (the pipeline strips values), completed jobs are removed at once (unless their id is an
+// idempotency key), a failed job's reason is the error class (never the message, which may quote a value) and
+// no stack trace is stored.
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -22,6 +25,12 @@ export interface BullMqQueueOptions {
   enqueueTimeoutMs?: number;
 }
 
+/** A running job cannot be removed: what stays is its payload with every array emptied (no id left). */
+function emptied(payload: unknown): unknown {
+  if (payload === null || typeof payload !== 'object') return payload;
+  return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? [] : v]));
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
@@ -29,6 +38,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
+
+/** An error class as stored in failedReason: a short code (HTTP 429, ZodError, ECONNRESET), never free text. */
+function reasonCode(reason: string): string {
+  return /^[A-Za-z0-9 _.:-]{1,60}$/.test(reason) ? reason : 'error';
+}
+
+const STORED_STATES = ['wait', 'delayed', 'prioritized', 'waiting-children', 'active', 'failed', 'completed'] as const;
 
 export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
   const prefix = options.prefix ?? 'pg';
@@ -58,7 +74,8 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
     try {
       payload = def.schema.parse(job.data.data);
     } catch (err) {
-      throw new UnrecoverableError(`invalid payload for ${def.name} v${job.data.v}: ${scrubPersonalData(err instanceof Error ? err.message : String(err)).slice(0, 500)}`);
+      log.error({ err: scrubPersonalData(err instanceof Error ? err.message : String(err)).slice(0, 500) }, 'invalid job payload');
+      throw new UnrecoverableError(`invalid payload for ${def.name} v${job.data.v}`);
     }
     try {
       await def.handler(payload, { jobId: String(job.id), attempt: job.attemptsMade + 1, signal: abort.signal, log });
@@ -70,10 +87,11 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
       recordJob(def.name, last ? 'failed' : 'retried');
       if (!cls.retry) {
         log.error({ reason: cls.reason, err: message }, 'job failed for good');
-        throw new UnrecoverableError(`${cls.reason}: ${message}`);
+        throw new UnrecoverableError(`${def.name} failed: ${reasonCode(cls.reason)}`);
       }
       log.warn({ reason: cls.reason, err: message }, 'job failed, will retry');
-      throw new RetryableJobError(message, { retryAfterMs: cls.retryAfterMs, cause: err });
+      // The message becomes the job's failedReason in Redis: the error class only.
+      throw new RetryableJobError(`${def.name} failed: ${reasonCode(cls.reason)}`, { retryAfterMs: cls.retryAfterMs });
     }
   }
 
@@ -92,8 +110,11 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
         delay: opts.delayMs,
         attempts: def.retry.attempts,
         backoff: { type: 'prospect-guard' },
-        removeOnComplete: { age: 3600, count: 1000 },
+        // Completed jobs go at once; one whose id is its idempotency key (a tick slot, a backfill run) is kept an
+        // hour so a second enqueue of that id is still ignored (such payloads are ids only).
+        removeOnComplete: opts.jobId ? { age: 3600, count: 1000 } : true,
         removeOnFail: { age: 7 * 24 * 3600 },
+        stackTraceLimit: 0,
         deduplication: opts.dedupe ? { id: opts.dedupe.id, keepLastIfActive: true, reschedule: opts.dedupe.reschedule ?? false } : undefined,
       }), options.enqueueTimeoutMs ?? 2000, 'enqueue');
     },
@@ -134,6 +155,37 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
       await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
       if (workerConnection) await workerConnection.quit().catch(() => undefined);
       await producer.quit().catch(() => producer.disconnect());
+    },
+    async rewriteStored(def, rewrite) {
+      const q = queueFor(def.name);
+      let changed = 0;
+      const page = 500;
+      for (const state of STORED_STATES) {
+        for (let start = 0; ; start += page) {
+          const jobs = (await q.getJobs([state], start, start + page - 1)) as (Job<JobEnvelope> | undefined)[];
+          let removed = 0;
+          for (const job of jobs) {
+            if (!job?.data) continue;
+            const next = rewrite(job.data.data as never);
+            if (next === undefined) continue;
+            changed += 1;
+            if (next === null && state !== 'active') {
+              try {
+                await job.remove();
+                removed += 1;
+                continue;
+              } catch {
+                // Locked by a worker meanwhile: emptied below instead.
+              }
+            }
+            const data = next === null ? def.schema.parse(emptied(job.data.data)) : def.schema.parse(next);
+            await job.updateData({ v: job.data.v, data });
+          }
+          if (jobs.length < page) break;
+          start -= removed; // removed jobs shifted the rest of the list up
+        }
+      }
+      return changed;
     },
     async pending() {
       let n = 0;

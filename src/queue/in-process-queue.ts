@@ -146,5 +146,32 @@ export function createInProcessQueue(options: { log: Logger }): JobQueue {
     async pending() {
       return entries.size + followUps.size;
     },
+    async rewriteStored(def, rewrite) {
+      let changed = 0;
+      for (const [dedupeId, f] of followUps) {
+        if (f.def.name !== def.name) continue;
+        const next = rewrite(f.payload as never);
+        if (next === undefined) continue;
+        changed += 1;
+        if (next === null) followUps.delete(dedupeId);
+        else f.payload = next;
+      }
+      for (const entry of [...entries.values()]) {
+        if (entry.def.name !== def.name) continue;
+        const next = rewrite(entry.payload as never);
+        if (next === undefined) continue;
+        changed += 1;
+        if (next !== null || entry.state === 'active') {
+          entry.payload = next ?? entry.payload;
+          continue;
+        }
+        if (entry.timer) clearTimeout(entry.timer);
+        const list = ready.get(entry.def.name);
+        if (list) ready.set(entry.def.name, list.filter((x) => x !== entry));
+        entries.delete(entry.id);
+        if (entry.dedupeId !== null && byDedupe.get(entry.dedupeId) === entry) byDedupe.delete(entry.dedupeId);
+      }
+      return changed;
+    },
   };
 }

@@ -64,4 +64,10 @@ export interface JobQueue {
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** Jobs waiting, delayed or running (tests, demo, bench). */
   pending(): Promise<number>;
+  /**
+   * Erasure: passes the payload of every stored job of `def` (waiting, delayed, running, failed) to `rewrite`,
+   * which returns undefined (keep), a new payload (stored instead) or null (the job is removed; a running one is
+   * emptied instead). Returns how many jobs were changed or removed.
+   */
+  rewriteStored<P>(def: JobDefinition<P>, rewrite: (payload: P) => P | null | undefined): Promise<number>;
 }

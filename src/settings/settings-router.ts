@@ -1,11 +1,13 @@
 // Settings page backend (mounted at the app root):
-//   GET /api/portals/:portalId/settings  -> { settings, configured, summary, backfill }
+//   GET /api/portals/:portalId/settings  -> { settings, configured, summary, backfill, levers }
 //   PUT /api/portals/:portalId/settings  -> validates, saves, ledgers what changed, re-judges the portal (a replay
 //                                           of the same signed PUT answers the first result and changes nothing)
 import express, { type Request, type Response } from 'express';
 import { log } from '../log.ts';
 import type { CrmBackendDeps, BackfillProgress, PortalSummary } from '../card/ports.ts';
 import { rawBody, replayGuard, requireSignedPortalRequest, sendError } from '../card/signed-request.ts';
+import { portalLevers } from '../card/get-card.ts';
+import type { LeverAvailability } from '../enforcement/levers.ts';
 import { CrmSettingsSchema, settingsErrors, type CrmSettings } from './settings-schema.ts';
 
 export interface SettingsResponse {
@@ -13,13 +15,14 @@ export interface SettingsResponse {
   configured: boolean;
   summary: PortalSummary;
   backfill: BackfillProgress;
+  levers?: LeverAvailability[];
 }
 
 export async function getSettingsPage(deps: CrmBackendDeps, portalId: number): Promise<SettingsResponse> {
-  const [saved, summary, backfill] = await Promise.all([
-    deps.settings.get(portalId), deps.stats.summary(portalId), deps.stats.backfill(portalId),
+  const [saved, summary, backfill, levers] = await Promise.all([
+    deps.settings.get(portalId), deps.stats.summary(portalId), deps.stats.backfill(portalId), portalLevers(deps, portalId),
   ]);
-  return { settings: saved.settings, configured: saved.configured, summary, backfill };
+  return { settings: saved.settings, configured: saved.configured, summary, backfill, ...(levers ? { levers } : {}) };
 }
 
 /** Top-level keys whose value changed (the ledger records what changed, not the values). */

@@ -132,7 +132,8 @@ describe('card backend in the running app', () => {
     const requests = await enf.enforcement.dsr.list(portalId, {});
     expect(requests.filter((r) => r.origin === 'card').map((r) => [r.kind, r.status]).sort()).toEqual([['access', 'closed'], ['erasure', 'closed']]);
     const after = await signed('GET', `/api/portals/${portalId}/contacts/${id}/card`);
-    expect(after.body).toEqual({ contactId: id, judged: false });
+    expect(after.body).toMatchObject({ contactId: id, judged: false });
+    expect(Object.keys(after.body).sort()).toEqual(['contactId', 'judged', 'levers']); // nothing of the erased contact
   });
 
   it('settings saved from the settings page land in the store the enforcement reads', async () => {

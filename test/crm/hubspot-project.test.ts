@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ManifestSchema, checkAll, checkDrift, checkHsmetaFiles, checkScopes, checkUiSources, generateProject,
+  ManifestSchema, checkAll, checkDrift, checkHsmetaFiles, checkScopes, checkUiSources, checkWithHubSpotParser, generateProject,
 } from '../../scripts/hubspot-check.ts';
 import { OUTPUT_FIELDS } from '../../src/workflow-action/definition.ts';
 import { ELIGIBILITY_ACTION_PATH } from '../../src/workflow-action/eligibility-router.ts';
@@ -85,7 +85,7 @@ describe('HubSpot project generated from app.json', () => {
     const rel = 'src/app/settings/settings-hsmeta.json';
     writeFileSync(path.join(dir, rel), JSON.stringify({ uid: 'prospect_guard_settings', type: 'settings', config: { entrypoint: '/app/settings/SettingsPage.tsx', colour: 'red' } }));
     const problems = checkHsmetaFiles(dir, files);
-    expect(problems.some((p) => p.startsWith(rel) && p.includes('config.name'))).toBe(true);
+    expect(problems.some((p) => p.startsWith(rel) && p.includes('colour'))).toBe(true);
   });
 
   it('refuses UI code that would not run in the HubSpot sandbox', () => {
@@ -119,11 +119,39 @@ describe('HubSpot project generated from app.json', () => {
     temps.push(repo);
     mkdirSync(path.join(repo, 'src'), { recursive: true });
     writeFileSync(path.join(repo, 'src/read.ts'), "export const url = '/crm/v3/objects/contacts/batch/read';\n");
-    const m = { ...manifest, auth: { ...manifest.auth, requiredScopes: ['oauth', 'crm.objects.contacts.read', 'automation.sequences.read', 'tickets'] } };
+    const m = { ...manifest, auth: { ...manifest.auth, requiredScopes: ['oauth', 'crm.objects.contacts.read', 'tickets'], optionalScopes: ['automation.sequences.read'] } };
     expect(checkScopes(repo, m)).toEqual([
-      'scope automation.sequences.read (read sequence enrolments): no code uses it',
       'scope tickets: no usage rule (add it to SCOPE_EVIDENCE or drop the scope)',
+      'scope automation.sequences.read (read sequence enrolments (optional: tier-dependent)): no code uses it',
     ]);
+  });
+
+  it('refuses a tier-dependent scope among the required ones (it would block installs on lower tiers)', () => {
+    const m = { ...manifest, auth: { ...manifest.auth, requiredScopes: [...manifest.auth.requiredScopes, 'automation'], optionalScopes: ['automation.sequences.read'] } };
+    expect(checkScopes(ROOT, m)).toEqual(['scope automation depends on the account\'s tier: make it optional, not required']);
+  });
+});
+
+describe("HubSpot's own project parser (@hubspot/project-parsing-lib)", () => {
+  it('accepts the project as generated, settings without the extra name as in HubSpot\'s template', async () => {
+    expect(await checkWithHubSpotParser(path.join(ROOT, 'ui-extensions'))).toEqual([]);
+    const settings = JSON.parse(readFileSync(path.join(ROOT, 'ui-extensions/src/app/settings/settings-hsmeta.json'), 'utf8')) as { config: Record<string, unknown> };
+    expect(Object.keys(settings.config)).toEqual(['entrypoint']);
+  });
+
+  it('reports a component in the wrong folder, a bad uid, and an unknown platform version', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pg-parser-'));
+    temps.push(dir);
+    cpSync(path.join(ROOT, 'ui-extensions'), dir, { recursive: true, filter: (f) => !f.includes('node_modules') });
+    const card = path.join(dir, 'src/app/cards/prospect-guard-contact-card-hsmeta.json');
+    const doc = JSON.parse(readFileSync(card, 'utf8')) as { uid: string };
+    rmSync(card);
+    writeFileSync(path.join(dir, 'src/app/settings/misplaced-card-hsmeta.json'), JSON.stringify({ ...doc, uid: 'Bad UID!' }));
+    const problems = await checkWithHubSpotParser(dir);
+    expect(problems.some((p) => /misplaced-card-hsmeta\.json: a card belongs in app\/cards\//.test(p))).toBe(true);
+    expect(problems.some((p) => /misplaced-card-hsmeta\.json: .*(uid|UID)/.test(p))).toBe(true);
+    writeFileSync(path.join(dir, 'hsproject.json'), JSON.stringify({ name: 'x', srcDir: 'src', platformVersion: '2019.01' }));
+    expect((await checkWithHubSpotParser(dir)).join('\n')).toMatch(/2019\.01/);
   });
 });
 

@@ -71,7 +71,9 @@ describe('GET /oauth/install', () => {
     expect(location.searchParams.get('client_id')).toBe('flow-client');
     expect(location.searchParams.get('redirect_uri')).toBe('https://pg.example/oauth/callback');
     expect(location.searchParams.get('scope')?.split(' ')).toEqual(loadAppManifest().auth.requiredScopes);
-    expect(location.searchParams.has('optional_scope')).toBe(false);
+    // The tier-dependent scopes go in optional_scope: an account without them still installs.
+    expect(location.searchParams.get('optional_scope')?.split(' ')).toEqual(loadAppManifest().auth.optionalScopes);
+    expect(loadAppManifest().auth.optionalScopes).toContain('automation');
     expect(state.split('.')).toHaveLength(3);
   });
 });

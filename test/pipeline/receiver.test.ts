@@ -40,13 +40,14 @@ function delivery(n = 2): unknown[] {
   }));
 }
 
-async function post(body: string, opts: { timestamp?: number; signature?: string | null; path?: string; secret?: string } = {}) {
+async function post(body: string, opts: { timestamp?: number; signature?: string | null; path?: string; secret?: string; contentType?: string | null } = {}) {
   const path = opts.path ?? '/webhooks/hubspot';
   const timestamp = opts.timestamp ?? Date.now();
   const signature = opts.signature === undefined
     ? signHubSpotV3({ method: 'POST', uri: `${PUBLIC}${path}`, rawBody: body, timestamp, clientSecret: opts.secret ?? SECRET })
     : opts.signature;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-hubspot-request-timestamp': String(timestamp) };
+  const headers: Record<string, string> = { 'x-hubspot-request-timestamp': String(timestamp) };
+  if (opts.contentType !== null) headers['content-type'] = opts.contentType ?? 'application/json';
   if (signature !== null) headers['x-hubspot-signature-v3'] = signature;
   const res = await fetch(`${base}${path}`, { method: 'POST', headers, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, retryAfter: res.headers.get('retry-after') };
@@ -90,6 +91,20 @@ describe('POST /webhooks/hubspot', () => {
     const signature = signHubSpotV3({ method: 'POST', uri: `${PUBLIC}/other`, rawBody: body, timestamp, clientSecret: SECRET });
     expect((await post(body, { timestamp, signature })).status).toBe(401);
     expect(stored).toHaveLength(0);
+  });
+
+  it('refuses a signed delivery that is not declared JSON with 415, without echoing the type sent', async () => {
+    const body = JSON.stringify(delivery());
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=camille@example.fr', 'application/jsonp', null]) {
+      const r = await post(body, { contentType });
+      expect(r.status, String(contentType)).toBe(415);
+      expect(r.body.error).toMatchObject({ code: 'unsupported_media_type' });
+      if (contentType) expect(JSON.stringify(r.body)).not.toContain(contentType);
+    }
+    expect(stored).toHaveLength(0);
+    for (const contentType of ['application/json; charset=utf-8', 'Application/JSON', 'application/vnd.hubspot+json']) {
+      expect((await post(body, { contentType })).status, contentType).toBe(200);
+    }
   });
 
   it('refuses signed but malformed JSON with 400', async () => {

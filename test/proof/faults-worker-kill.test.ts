@@ -3,47 +3,15 @@
 // HubSpot calls of a batch are in flight; a second worker takes over (BullMQ hands the dead worker's job on once
 // its lock expires, and the claim on the pending contacts survives with the job), and the reconciliation check
 // proves no verdict missing, no objection lost, no duplicate ledger entry.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, REDIS_TEST_URL } from '../support/services.ts';
-import { CLIENT_ID, CLIENT_SECRET, createProofDb, startStack, waitFor, type ProofDb, type Stack } from './support/stack.ts';
+import { createProofDb, startStack, waitFor, type ProofDb, type Stack } from './support/stack.ts';
 import { settleAndReconcile, type ExpectedObjection } from './support/reconcile.ts';
+import { startWorker as startWorkerProcess, stopWorker, type WorkerProcess as Worker } from './support/worker-control.ts';
 
-const NODE = path.resolve('node_modules/.bin/node');
-const WORKER = path.resolve('test/proof/support/worker-process.ts');
 const B2B = { country: 'France', company: 'Acme Industrie', jobtitle: 'Directeur achats', pg_is_professional: 'true', pg_offer_related: 'true', pg_source_kind: 'trade_show', pg_collected_at: '2026-05-10' };
 
-interface Worker { child: ChildProcess; judged: number; exited: Promise<number | null> }
-
-async function startWorker(s: Stack, db: ProofDb): Promise<Worker> {
-  const child = spawn(NODE, [WORKER], {
-    env: {
-      ...process.env, PROOF_DB_URL: db.url, PROOF_SCHEMA: db.schema, PROOF_PUBLIC_URL: s.baseUrl, PROOF_HUBSPOT_URL: s.standIn.url,
-      PROOF_CLIENT_ID: CLIENT_ID, PROOF_CLIENT_SECRET: CLIENT_SECRET, PROOF_APP_ID: String(s.standIn.appId),
-      PROOF_TOKEN_KEY: s.tokenKey, PROOF_REDIS_URL: REDIS_TEST_URL, PROOF_PREFIX: s.keyPrefix,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const w: Worker = { child, judged: 0, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  let buffer = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'ready') resolve();
-        else if (line.startsWith('{')) w.judged = (JSON.parse(line) as { judged: number }).judged;
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${stderr.slice(-2000)}`)));
-  });
-  await ready;
-  return w;
-}
+const startWorker = (s: Stack, db: ProofDb) => startWorkerProcess(s, db, { redisUrl: REDIS_TEST_URL });
 
 describeWithServices('kill -9 of a worker mid-batch', { postgres: true, redis: true }, () => {
   let db: ProofDb;
@@ -54,7 +22,7 @@ describeWithServices('kill -9 of a worker mid-batch', { postgres: true, redis: t
     s = await startStack({ db, redisUrl: REDIS_TEST_URL, consume: false });
   });
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) { w.child.kill('SIGTERM'); await w.exited; }
+    for (const w of workers) await stopWorker(w);
     await s?.stop();
     await db?.drop();
   });

@@ -40,7 +40,7 @@ describe('stand-in fault injection', () => {
   it('applies faults only under the given path prefix', async () => {
     standIn.setFaults({ rate5xx: 1, pathPrefix: '/crm/v3/objects/contacts/batch' });
     expect((await api(standIn, token, 'GET', '/crm/v3/objects/contacts')).status).toBe(200);
-    expect((await api(standIn, token, 'POST', '/crm/v3/objects/contacts/batch/read', { inputs: [], properties: [] })).status).toBeGreaterThanOrEqual(500);
+    expect((await api(standIn, token, 'POST', '/crm/v3/objects/contacts/batch/read', { inputs: [], properties: [], propertiesWithHistory: [] })).status).toBeGreaterThanOrEqual(500);
   });
 
   it('adds latency', async () => {

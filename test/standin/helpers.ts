@@ -3,6 +3,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startStandIn, type StandIn, type StandInOptions } from '../../scripts/hubspot-standin/index.ts';
+import { takeSpecViolations } from '../../scripts/hubspot-standin/spec-violations.ts';
 
 export const CLIENT_ID = 'test-client-id';
 export const CLIENT_SECRET = 'test-client-secret-0123456789';
@@ -12,6 +13,19 @@ export async function standInWithPortal(options: Partial<StandInOptions> = {}): 
   const { portalId } = standIn.createAccount();
   const { accessToken, refreshToken } = standIn.installDirectly(portalId);
   return { standIn, portalId, token: accessToken, refreshToken };
+}
+
+/** A search body with every field HubSpot's PublicObjectSearchRequest marks required (first page, default properties). */
+export function searchBody(b: Record<string, unknown> = {}): Record<string, unknown> {
+  return { after: '0', filterGroups: [], properties: [], sorts: [], limit: 10, ...b };
+}
+
+/**
+ * For a test that breaks HubSpot's spec on purpose: takes the violations recorded so far (so they do not fail the
+ * test) and returns them as "kind METHOD path" lines to assert on.
+ */
+export function takeExpectedViolations(): string[] {
+  return takeSpecViolations().map((v) => `${v.kind} ${v.method} ${v.path}`);
 }
 
 export interface Received {

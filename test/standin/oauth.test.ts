@@ -2,7 +2,7 @@
 // refreshes with RFC 6749 errors, bearer tokens identify the portal and expire.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startStandIn, type StandIn } from '../../scripts/hubspot-standin/index.ts';
-import { CLIENT_ID, CLIENT_SECRET, api } from './helpers.ts';
+import { CLIENT_ID, CLIENT_SECRET, api, takeExpectedViolations } from './helpers.ts';
 
 const REDIRECT = 'http://localhost:3000/oauth/callback';
 const SCOPES = 'oauth crm.objects.contacts.read crm.objects.contacts.write';
@@ -104,7 +104,10 @@ describe('stand-in OAuth', () => {
     const expired = await token(standIn, { grant_type: 'authorization_code', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: REDIRECT, code: code2 });
     expect(expired.json.error).toBe('invalid_grant');
     const unsupported = await token(standIn, { grant_type: 'password', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
-    expect(unsupported.json.error).toBe('unsupported_grant_type');
+    // grant_type outside the spec's enum: refused by the spec check, in RFC 6749's form.
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.json.error).toBe('invalid_request');
+    expect(takeExpectedViolations()).toEqual(['request POST /oauth/2026-03/token']);
   });
 
   it('refreshes access tokens; an expired token gets 401 EXPIRED_AUTHENTICATION; a revoked refresh token gets invalid_grant', async () => {

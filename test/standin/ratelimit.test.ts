@@ -1,7 +1,7 @@
 // HubSpot's per-account rate limits with real 429 bodies and headers.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StandIn } from '../../scripts/hubspot-standin/index.ts';
-import { api, standInWithPortal } from './helpers.ts';
+import { api, searchBody, standInWithPortal } from './helpers.ts';
 
 describe('stand-in rate limits', () => {
   let standIn: StandIn | undefined;
@@ -80,14 +80,14 @@ describe('stand-in rate limits', () => {
     const started = await standInWithPortal({ rateLimits: { perTenSeconds: 2, searchPerSecond: 5 } });
     standIn = started.standIn;
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 })).status);
+    for (let i = 0; i < 6; i++) statuses.push((await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', searchBody({ limit: 1 }))).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    const refused = await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 });
+    const refused = await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', searchBody({ limit: 1 }));
     expect(refused.json).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'SECONDLY' });
     // The general window is untouched by searches.
     expect((await api(standIn, started.token, 'GET', '/crm/v3/objects/contacts')).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1050));
-    expect((await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 })).status).toBe(200);
+    expect((await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', searchBody({ limit: 1 }))).status).toBe(200);
   });
 
   it('counts calls per portal and route', async () => {
@@ -96,7 +96,7 @@ describe('stand-in rate limits', () => {
     const ids = await standIn.seedContacts(started.portalId, 3);
     await api(standIn, started.token, 'GET', `/crm/v3/objects/contacts/${ids[0] as string}`);
     await api(standIn, started.token, 'GET', `/crm/v3/objects/contacts/${ids[1] as string}`);
-    await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/batch/read', { inputs: ids.map((id) => ({ id })), properties: [] });
+    await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/batch/read', { inputs: ids.map((id) => ({ id })), properties: [], propertiesWithHistory: [] });
     const s = standIn.stats(started.portalId);
     expect(s.calls).toBe(3);
     expect(s.byRoute['GET /crm/v3/objects/contacts/:contactId']).toBe(2);

@@ -52,7 +52,7 @@ export function createFakeHubSpot(): FakeHubSpot {
         return { status: 201, body: { id: String(9000 + fake.tasks.length) } };
       }
       if ((m = p.match(/^\/automation\/v4\/sequences\/enrollments\/contact\/(\d+)$/))) return { status: 200, body: { results: fake.enrollments.get(m[1] ?? '') ?? [] } };
-      if (p === '/automation/v4/action-types') return fake.actionTypes ? { status: 200, body: { results: fake.actionTypes } } : { status: 403, body: {} };
+      if (p === '/automation/2026-09-beta/action-types') return fake.actionTypes ? { status: 200, body: { results: fake.actionTypes } } : { status: 403, body: {} };
       if ((m = p.match(/^\/automation\/v4\/flows\/(\d+)$/)) && req.method === 'GET') {
         const id = m[1] ?? '';
         const flow = fake.flows[Number(id) - 701];

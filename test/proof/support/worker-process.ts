@@ -24,6 +24,7 @@ const app = await startApp(config, {
   pipeline: {
     keyPrefix: need('PROOF_PREFIX'), coalesceWindowMs: 30, sweepIntervalMs: 500,
     lockDurationMs: Number(env.PROOF_LOCK_MS ?? 2000), stalledIntervalMs: 1000, hubspotCallTimeoutMs: 3000,
+    ...(env.PROOF_RECONCILE_MS ? { reconcileIntervalMs: Number(env.PROOF_RECONCILE_MS), reconcile: { settleMs: 300, overlapMs: 15_000 } } : {}),
   },
 });
 process.stdout.write('ready\n');

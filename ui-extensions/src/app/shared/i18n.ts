@@ -7,6 +7,10 @@ export function langFromLocale(locale: string | undefined | null): Lang {
 }
 
 const en = {
+  'levers.title': 'Enforcement levers in this account',
+  'levers.missing': '{count} lever(s) unavailable in this account',
+  'levers.on': 'available',
+  'levers.off': 'unavailable',
   'card.loading': 'Checking prospecting rules…',
   'card.error.title': 'Prospect Guard could not load this contact',
   'card.error.retry': 'Try again',
@@ -160,6 +164,10 @@ const en = {
 };
 
 const fr: Record<keyof typeof en, string> = {
+  'levers.title': 'Leviers d’application dans ce compte',
+  'levers.missing': '{count} levier(s) indisponible(s) dans ce compte',
+  'levers.on': 'disponible',
+  'levers.off': 'indisponible',
   'card.loading': 'Vérification des règles de prospection…',
   'card.error.title': 'Prospect Guard n’a pas pu charger ce contact',
   'card.error.retry': 'Réessayer',

@@ -41,8 +41,19 @@ export interface CardView {
   evaluatedAt: string;
   rulesVersion: string;
   freshness: 'live' | 'stored';
+  levers?: CardLever[];
 }
-export interface CardNotJudged { contactId: string; judged: false }
+/** An enforcement lever and whether this account gives it to the app (from the scopes granted at install). */
+export interface CardLever {
+  lever: 'block_properties' | 'owner_task' | 'one_to_one_unsubscribe' | 'sequence_enrolments' | 'workflow_unenroll' | 'eligibility_action';
+  available: boolean;
+  scope: string;
+  label: string;
+  labelFr: string;
+  reason: string;
+  reasonFr: string;
+}
+export interface CardNotJudged { contactId: string; judged: false; levers?: CardLever[] }
 export type CardResponse = CardView | CardNotJudged;
 
 /** The access export of the enforcement's DSR service (format prospect-guard/access-export). */
@@ -82,7 +93,7 @@ export interface BackfillProgress {
   total: number | null;
   updatedAt: string | null;
 }
-export interface SettingsResponse { settings: CrmSettings; configured: boolean; summary: PortalSummary; backfill: BackfillProgress }
+export interface SettingsResponse { settings: CrmSettings; configured: boolean; summary: PortalSummary; backfill: BackfillProgress; levers?: CardLever[] }
 
 /** An error the backend explained (4xx body `{error: {code, message, ...}}`) or a transport failure. */
 export interface ApiError {

@@ -2,6 +2,7 @@
 import { Alert, Button, Divider, EmptyState, ErrorState, Flex, LoadingSpinner, Text, useExtensionContext } from '@hubspot/ui-extensions';
 import { api } from '../../shared/api.ts';
 import { langFromLocale, translate } from '../../shared/i18n.ts';
+import { LeversList } from '../../shared/LeversList.tsx';
 import { useCardData } from '../hooks/useCardData.ts';
 import { CardActions } from './CardActions.tsx';
 import { RecordDetails } from './RecordDetails.tsx';
@@ -32,6 +33,7 @@ export function ComplianceCardView() {
           onClick={() => void api.rejudge(portalId, contactId).then((r) => (r.ok ? replace(r.data) : reload()))}>
           {translate(lang, 'card.empty.action')}
         </Button>
+        <LeversList levers={card.levers} lang={lang} testId="card-levers" />
       </EmptyState>
     );
   }
@@ -43,6 +45,8 @@ export function ComplianceCardView() {
       <RecordDetails card={card} lang={lang} />
       <Divider />
       <CardActions lang={lang} portalId={portalId} contactId={contactId} onCard={replace} />
+      <Divider />
+      <LeversList levers={card.levers} lang={lang} testId="card-levers" />
     </Flex>
   );
 }

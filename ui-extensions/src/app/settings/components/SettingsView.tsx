@@ -1,6 +1,7 @@
 // The settings page: loading, error (with retry) and ready states; overview above the form.
 import { Alert, Button, Divider, ErrorState, Flex, LoadingSpinner, Text, useExtensionContext } from '@hubspot/ui-extensions';
 import { langFromLocale, translate } from '../../shared/i18n.ts';
+import { LeversList } from '../../shared/LeversList.tsx';
 import { useSettings } from '../hooks/useSettings.ts';
 import { BackfillView, SummaryView } from './PortalOverview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
@@ -26,6 +27,7 @@ export function SettingsView() {
       {!data.configured ? <Alert testId="settings-not-configured" variant="warning" title={translate(lang, 'settings.notConfigured')}>{''}</Alert> : null}
       <BackfillView lang={lang} backfill={data.backfill} />
       <SummaryView lang={lang} summary={data.summary} />
+      <LeversList levers={data.levers} lang={lang} testId="settings-levers" />
       <Divider />
       <SettingsForm lang={lang} initial={data.settings} save={save} onSubmit={submit} />
     </Flex>
