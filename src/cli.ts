@@ -80,6 +80,12 @@ export const COMMANDS: CliCommand[] = [
     usage: async () => (await import('./enforcement/import-command.ts')).USAGE,
     run: async (argv) => (await import('./enforcement/import-command.ts')).runSuppressionImportCommand(argv),
   },
+  {
+    words: ['suppression', 'export'],
+    summary: 'export a portal\'s hashed suppression list (JSON lines) for `audit --suppression`',
+    usage: async () => (await import('./contacts/suppression-export.ts')).USAGE,
+    run: async (argv) => (await import('./contacts/suppression-export.ts')).runSuppressionExportCommand(argv),
+  },
 ];
 
 export const USAGE_EXIT = 2;

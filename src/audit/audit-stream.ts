@@ -3,14 +3,19 @@
 // Formatting and summaries live elsewhere (format-*.ts, summary.ts).
 import type { Readable } from 'node:stream';
 import { DEFAULT_SETTINGS, evaluateContact, parseContactFacts } from '../engine/index.ts';
-import type { PortalSettings, Verdict, VerdictError } from '../engine/index.ts';
+import type { PortalSettings, VerdictError } from '../engine/index.ts';
 import { readCsvRecords } from './csv-records.ts';
-import { createCsvContactMapper } from './csv-contact.ts';
-import type { CsvContactMapper } from './csv-contact.ts';
-import type { RowMapping } from './cells.ts';
+import type { CsvRecord } from './csv-records.ts';
+import { createCsvContactMapper, lineId } from './csv-contact.ts';
+import type { ColumnUse, CsvContactMapper } from './csv-contact.ts';
+import type { RowExtras, RowMapping } from './cells.ts';
+import { asAuditVerdict, ContactCleaner } from './cleaning.ts';
+import type { AuditVerdict, Cleaning, SuppressionMatcher } from './cleaning.ts';
+import type { FieldSpec } from './column-names.ts';
+import type { DateOrder } from './date-cells.ts';
 import { readLines } from './line-reader.ts';
 
-export type InputFormat = 'jsonl' | 'csv';
+export type InputFormat = 'jsonl' | 'csv' | 'xlsx';
 
 export interface AuditOptions {
   input: InputFormat;
@@ -25,13 +30,21 @@ export interface AuditOptions {
   /** What the offer sells, from the closed sector list (`--sector`). */
   sector?: string | null;
   maxLineChars?: number;
+  /** How numeric dates in CSV/xlsx cells read (dd/mm/yyyy unless said). */
+  dateOrder?: DateOrder;
+  /** `--map`: folded header -> field. */
+  columnMap?: Map<string, FieldSpec>;
+  /** `--suppression` lists. */
+  suppression?: SuppressionMatcher | null;
   /** Told once, before the first result, how a CSV file is being read. */
-  onCsvLayout?: (info: { layout: CsvContactMapper['layout']; ignoredColumns: string[] }) => void;
+  onCsvLayout?: (info: { layout: CsvContactMapper['layout']; ignoredColumns: string[]; columns: ColumnUse[]; hasIdColumn: boolean }) => void;
+  /** Rows of a spreadsheet (xlsx input): the caller opens the workbook. */
+  rows?: AsyncIterable<CsvRecord>;
 }
 
 export type AuditRecord =
-  | { line: number; verdict: Verdict; error?: undefined }
-  | { line: number; verdict?: undefined; error: VerdictError };
+  | { line: number; verdict: AuditVerdict; cleaning?: Cleaning; /** As read (table and csv show it masked). */ email?: string | null; error?: undefined }
+  | { line: number; verdict?: undefined; cleaning?: undefined; error: VerdictError };
 
 export function auditSettings(options: Pick<AuditOptions, 'jurisdiction' | 'targetRoles' | 'controllerNames' | 'sector'>):
   PortalSettings {
@@ -45,9 +58,10 @@ export async function* auditStream(input: Readable | AsyncIterable<string | Buff
   AsyncGenerator<AuditRecord> {
   const settings = auditSettings(options);
   const lines = readLines(input, { maxLineChars: options.maxLineChars });
+  const cleaner = new ContactCleaner({ suppression: options.suppression ?? null });
   const judge = (line: number, mapped: RowMapping): AuditRecord => {
     if (!mapped.ok) return { line, error: { id: mapped.id, line, error: mapped.error } };
-    return evaluateRecord(line, mapped.value, options.at, settings);
+    return evaluateRecord(line, mapped.value, options.at, settings, cleaner, mapped.extras);
   };
 
   if (options.input === 'jsonl') {
@@ -57,31 +71,37 @@ export async function* auditStream(input: Readable | AsyncIterable<string | Buff
         continue;
       }
       if (item.text.trim() === '') continue;
-      yield judge(item.line, parseJsonContact(item.text));
+      const mapped = parseJsonContact(item.text);
+      // Looking for fields the engine does not read costs a property miss per line: only when the text has one.
+      if (mapped.ok && mayHaveExtras(item.text)) mapped.extras = jsonExtras(mapped.value);
+      yield judge(item.line, mapped);
     }
     return;
   }
 
   let mapper: CsvContactMapper | null = null;
   let header: string[] = [];
-  for await (const record of readCsvRecords(lines)) {
+  const records = options.input === 'xlsx' && options.rows ? options.rows : readCsvRecords(lines);
+  for await (const record of records) {
     if (!mapper) {
       if (record.error) {
         yield { line: record.line, error: { id: null, line: record.line, error: `CSV header: ${record.error}` } };
         continue;
       }
       header = record.fields;
-      mapper = createCsvContactMapper(header);
-      options.onCsvLayout?.({ layout: mapper.layout, ignoredColumns: mapper.ignoredColumns });
+      mapper = createCsvContactMapper(header, { dateOrder: options.dateOrder, columnMap: options.columnMap });
+      options.onCsvLayout?.({ layout: mapper.layout, ignoredColumns: mapper.ignoredColumns, columns: mapper.columns,
+        hasIdColumn: mapper.hasIdColumn });
       continue;
     }
     if (record.error) {
       const name = record.column ? header[record.column - 1] : undefined;
       const where = record.column ? ` in column ${record.column}${name ? ` (${name})` : ''}` : '';
-      yield { line: record.line, error: { id: mapper.idOf(record.fields), line: record.line, error: `CSV${where}: ${record.error}` } };
+      const id = mapper.hasIdColumn ? mapper.idOf(record.fields) : lineId(record.line);
+      yield { line: record.line, error: { id, line: record.line, error: `CSV${where}: ${record.error}` } };
       continue;
     }
-    yield judge(record.line, mapper.map(record.fields, { at: options.at }));
+    yield judge(record.line, mapper.map(record.fields, { at: options.at, line: record.line }));
   }
 }
 
@@ -100,11 +120,25 @@ export function parseJsonContact(text: string): RowMapping {
   return { ok: true, value: value as Record<string, unknown> };
 }
 
-function evaluateRecord(line: number, value: unknown, at: Date, settings: PortalSettings): AuditRecord {
+function mayHaveExtras(text: string): boolean {
+  return text.includes('ddress"') || text.includes('"social') || text.includes('"linkedin"');
+}
+
+/** A JSON line may say it has a postal address or a social profile (fields the engine does not read). */
+function jsonExtras(value: Record<string, unknown>): RowExtras | undefined {
+  const address = value.address ?? value.postalAddress;
+  const social = value.social ?? value.linkedin ?? value.socialProfile;
+  if (address == null && social == null) return undefined;
+  return { hasPostalAddress: address != null && address !== '', hasSocialProfile: social != null && social !== '' };
+}
+
+function evaluateRecord(line: number, value: unknown, at: Date, settings: PortalSettings, cleaner: ContactCleaner,
+  extras: RowExtras | undefined): AuditRecord {
   const parsed = parseContactFacts(value);
   if (!parsed.ok) return { line, error: { id: parsed.id, line, error: parsed.error } };
   try {
-    return { line, verdict: evaluateContact(parsed.facts, { at, settings }) };
+    const verdict = asAuditVerdict(evaluateContact(parsed.facts, { at, settings }));
+    return { line, verdict, cleaning: cleaner.clean(line, parsed.facts, verdict, extras), email: parsed.facts.email ?? null };
   } catch (error) {
     // An engine defect on one record must not stop the run; the line is reported instead.
     return { line, error: { id: parsed.facts.id, line, error: `could not be evaluated: ${(error as Error).message}` } };

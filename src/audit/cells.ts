@@ -1,7 +1,19 @@
 // Small shared pieces of the CSV readers: cell typing and the result of mapping one row.
-export type RowMapping = { ok: true; value: Record<string, unknown> } | { ok: false; id: string | null; error: string };
 
-const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'oui', 'vrai', 'x']);
+/** What a row says beyond the contract's contact object (read by the audit's cleaning step, not the engine). */
+export interface RowExtras {
+  /** A source text no synonym matched (kept as source.detail, judged as `unknown`). */
+  unrecognisedSource?: string;
+  /** The row has a postal address / a social profile, so those channels have something to use. */
+  hasPostalAddress?: boolean;
+  hasSocialProfile?: boolean;
+}
+
+export type RowMapping =
+  | { ok: true; value: Record<string, unknown>; extras?: RowExtras }
+  | { ok: false; id: string | null; error: string };
+
+const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'oui', 'vrai', 'x', 'o']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'non', 'faux']);
 
 /** "true", "oui", "1" -> true; "false", "non", "0" -> false; anything else -> null. */

@@ -14,9 +14,44 @@ import type { ConsentRecord } from '../engine/types.ts';
 import type { RowMapping } from './cells.ts';
 import { clip, parseBooleanCell } from './cells.ts';
 import { toCountryCode } from './country.ts';
+import { foldHeader } from './column-names.ts';
+import { parseDateCell } from './date-cells.ts';
+import type { DateOrder } from './date-cells.ts';
 
 const MARKERS = new Set(['hs_object_id', 'record id', 'vid', 'createdate', 'mobilephone', 'lifecyclestage',
   'notes_last_contacted', 'jobtitle']);
+
+// The labels HubSpot's export writes when "property labels" are chosen, to the internal names the mapping reads.
+const LABELS: Record<string, string> = Object.fromEntries(Object.entries({
+  'Record ID': 'hs_object_id', 'Email': 'email', 'Phone Number': 'phone',
+  'Mobile Phone Number': 'mobilephone', 'Company Name': 'company', 'Job Title': 'jobtitle',
+  'Country/Region': 'country', 'Create Date': 'createdate', 'Lifecycle Stage': 'lifecyclestage',
+  "Legal basis for processing contact's data": 'hs_legal_basis', 'Unsubscribed from all email': 'hs_email_optout',
+  'Original Source': 'hs_analytics_source', 'Last marketing email open date': 'hs_email_last_open_date',
+  'Last marketing email click date': 'hs_email_last_click_date', 'Last marketing email reply date': 'hs_email_last_reply_date',
+  'Last Contacted': 'notes_last_contacted', 'Recent Sales Email Replied Date': 'hs_sales_email_last_replied',
+}).map(([label, name]) => [foldHeader(label), name]));
+
+/** Labels only HubSpot writes: one of them (with internal names translated) marks a HubSpot export. */
+const DISTINCTIVE = new Set(['hs_object_id', 'hs_legal_basis', 'hs_email_optout', 'hs_analytics_source', 'lifecyclestage']);
+
+/** The properties the mapping reads (plus every pg_* property of ours); other columns are reported as not used. */
+const READ_PROPERTIES = new Set(['hs_object_id', 'record id', 'vid', 'id', 'email', 'phone', 'mobilephone', 'country',
+  'company', 'jobtitle', 'createdate', 'lifecyclestage', 'hs_legal_basis', 'hs_email_optout', 'hs_analytics_source',
+  'hs_email_last_open_date', 'hs_email_last_click_date', 'hs_email_last_reply_date', 'hs_sales_email_last_replied']);
+
+export function isReadHubSpotProperty(name: string): boolean {
+  return READ_PROPERTIES.has(name) || name.startsWith('pg_');
+}
+
+export function isHubSpotLabelHeader(internalNames: (string | null)[]): boolean {
+  return internalNames.some((n) => n !== null && DISTINCTIVE.has(n));
+}
+
+/** The internal property name of a HubSpot export label ("Record ID" -> hs_object_id); null for other headers. */
+export function hubSpotPropertyForLabel(label: string): string | null {
+  return LABELS[foldHeader(label)] ?? null;
+}
 
 export function isHubSpotHeader(header: string[]): boolean {
   const names = header.map((h) => h.trim().toLowerCase());
@@ -43,7 +78,7 @@ const FLAG_PROPERTIES = ['hs_email_optout', 'pg_is_professional', 'pg_offer_rela
 const ENUM_PROPERTIES: [string, readonly string[]][] = [['pg_source_kind', SOURCE_KINDS], ['pg_purpose', PURPOSES]];
 
 /** `row` holds the non-empty cells keyed by lower-cased property name. */
-export function mapHubSpotRow(row: Record<string, string>, _context: { at: Date }): RowMapping {
+export function mapHubSpotRow(row: Record<string, string>, context: { at: Date; dateOrder?: DateOrder }): RowMapping {
   const id = row.hs_object_id ?? row['record id'] ?? row.vid ?? row.id ?? null;
   const fail = (property: string, what: string): RowMapping => ({ ok: false, id, error: `${property}: ${what}` });
   if (id === null) return fail('hs_object_id', 'missing (the export needs the record id column)');
@@ -53,7 +88,9 @@ export function mapHubSpotRow(row: Record<string, string>, _context: { at: Date 
   for (const property of DATE_PROPERTIES) {
     const value = row[property];
     if (value === undefined) continue;
-    const iso = normaliseHubSpotDate(value);
+    // A UI export in a French portal writes "23/11/2025 14:05": read as --date-format says.
+    const local = context.dateOrder && /^\d{1,2}[/.-]/.test(value) ? parseDateCell(value, context.dateOrder) : null;
+    const iso = local ? (local.ok ? local.iso : null) : normaliseHubSpotDate(value);
     if (iso === null) return fail(property, `invalid date "${clip(value)}"`);
     properties[property] = iso;
   }
@@ -64,6 +101,8 @@ export function mapHubSpotRow(row: Record<string, string>, _context: { at: Date 
     if (flag === null) return fail(property, `expected true or false, got "${clip(value)}"`);
     properties[property] = String(flag);
   }
+  // The export's labels for the original source ("Organic Search") are the API's values in another case.
+  if (properties.hs_analytics_source) properties.hs_analytics_source = properties.hs_analytics_source.toUpperCase().replace(/[\s-]+/g, '_');
   for (const [property, allowed] of ENUM_PROPERTIES) {
     const value = row[property]?.toLowerCase();
     if (value !== undefined && !allowed.includes(value)) return fail(property, `expected one of ${allowed.join(', ')}, got "${clip(value)}"`);

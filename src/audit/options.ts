@@ -3,6 +3,10 @@
 import { parseArgs } from 'node:util';
 import { SECTOR_IDS } from '../engine/rules/sectors.ts';
 import type { InputFormat } from './audit-stream.ts';
+import { ColumnMapError, parseColumnMap } from './column-names.ts';
+import type { FieldSpec } from './column-names.ts';
+import { DATE_ORDERS, defaultDateOrder, parseDateOrder } from './date-cells.ts';
+import type { DateOrder } from './date-cells.ts';
 
 export const OUTPUT_FORMATS = ['table', 'jsonl', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -44,8 +48,8 @@ export const AUDIT_USAGE = `Usage: prospect-guard audit <file> [options]
 
 Judges every contact of a list (purchased, rented, any CRM export) before you use a single address.
 
-  <file>                     .jsonl (one contact per line) or .csv (flat columns such as source.kind, or a
-                             HubSpot contacts export with internal property names); "-" reads standard input
+  <file>                     .jsonl (one contact per line), .csv or .xlsx (columns such as Email, Téléphone,
+                             Date de collecte, source.kind; HubSpot, Salesforce, Pipedrive exports); "-" reads stdin
 Options:
   --at <ISO date>            evaluation instant (default: now), e.g. 2026-11-23 or 2026-11-23T10:00:00Z
   --jurisdiction <CC>        country used when a contact has none (default FR)
@@ -60,6 +64,16 @@ ${wrapIds(SECTOR_IDS, 29, 112)}
   --quiet                    no summary on stderr after jsonl/csv output
   -h, --help                 this help
 
+Real files:
+  --input xlsx               a workbook on standard input (a .xlsx name is enough otherwise)
+  --map "<Column>=<field>,…" what a column holds when its name is not recognised, e.g.
+                             --map "Date de collecte=source.collectedAt,Origine=source.kind,Notes=ignore"
+  --date-format dmy|mdy|ymd  how 03/04/2025 reads (default dmy, mdy for --jurisdiction US); ISO always works
+  --suppression <file>       a Prospect Guard suppression export, or an opt-out / do-not-call CSV (repeatable):
+                             matching contacts are blocked, the list named as the reason
+  --show-contacts            emails and phone numbers in clear in the table and csv (masked by default)
+  --fields <a,b,…>           jsonl: only these fields, e.g. id,line,status,usableChannels,channels.email
+
 Exit code: 0 every line evaluated, 1 some lines rejected (each still has a result with "error"), 2 usage error.
 `;
 
@@ -71,6 +85,7 @@ export function parseAuditOptions(argv: string[], now: () => Date = () => new Da
       allowPositionals: true,
       strict: true,
       options: {
+        ...FILE_OPTIONS,
         at: { type: 'string' },
         jurisdiction: { type: 'string' },
         format: { type: 'string' },
@@ -99,12 +114,13 @@ export function parseAuditOptions(argv: string[], now: () => Date = () => new Da
 
   let input: InputFormat;
   if (values.input !== undefined) {
-    if (values.input !== 'jsonl' && values.input !== 'csv') throw new UsageError(`--input must be jsonl or csv (got "${values.input}")`);
+    if (values.input !== 'jsonl' && values.input !== 'csv' && values.input !== 'xlsx') throw new UsageError(`--input must be jsonl, csv or xlsx (got "${values.input}")`);
     input = values.input;
   } else if (/\.(jsonl|ndjson)$/i.test(file)) input = 'jsonl';
-  else if (/\.csv$/i.test(file)) input = 'csv';
+  else if (/\.(csv|tsv)$/i.test(file)) input = 'csv';
+  else if (/\.xlsx$/i.test(file)) input = 'xlsx';
   else if (file === '-') input = 'jsonl';
-  else throw new UsageError(`cannot tell the format of "${file}": name it .jsonl or .csv, or pass --input jsonl|csv`);
+  else throw new UsageError(`cannot tell the format of "${file}": name it .jsonl, .csv or .xlsx, or pass --input jsonl|csv|xlsx`);
 
   let at = now();
   if (values.at !== undefined) {
@@ -151,4 +167,66 @@ function isCalendarDate(ymd: string): boolean {
   const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+// ---- Options for real files (issue 13): kept in this block so other flags merge cleanly above. ----
+
+const FILE_OPTIONS = {
+  map: { type: 'string' },
+  'date-format': { type: 'string' },
+  suppression: { type: 'string', multiple: true },
+  'show-contacts': { type: 'boolean' },
+  fields: { type: 'string' },
+} as const;
+
+export interface FileOptions {
+  /** `--map`: folded header -> field. */
+  columnMap: Map<string, FieldSpec>;
+  dateOrder: DateOrder;
+  suppressionFiles: string[];
+  showContacts: boolean;
+  /** `--fields`: jsonl fields to keep (null: every field). */
+  fields: string[] | null;
+}
+
+export type AuditRunOptions = AuditCommandOptions & FileOptions;
+
+/** Every option of `prospect-guard audit`: the base ones, then the real-file ones. */
+export function parseAuditRunOptions(argv: string[], now: () => Date = () => new Date()): AuditRunOptions | 'help' {
+  const base = parseAuditOptions(argv, now);
+  if (base === 'help') return 'help';
+  return { ...base, ...parseFileOptions(argv, base.jurisdiction) };
+}
+
+/** The real-file options of `argv` (already checked by parseAuditOptions's strict parse). */
+export function parseFileOptions(argv: string[], jurisdiction: string): FileOptions {
+  const { values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: FILE_OPTIONS });
+  let columnMap = new Map<string, FieldSpec>();
+  if (typeof values.map === 'string') {
+    try {
+      columnMap = parseColumnMap(values.map);
+    } catch (error) {
+      if (error instanceof ColumnMapError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  let dateOrder = defaultDateOrder(jurisdiction);
+  if (typeof values['date-format'] === 'string') {
+    const order = parseDateOrder(values['date-format']);
+    if (order === null) {
+      throw new UsageError(`--date-format must be one of ${DATE_ORDERS.join(', ')} (or dd/mm/yyyy, mm/dd/yyyy, yyyy-mm-dd; got "${values['date-format']}")`);
+    }
+    dateOrder = order;
+  }
+  const suppressionFiles = (Array.isArray(values.suppression) ? values.suppression : [])
+    .filter((f): f is string => typeof f === 'string' && f !== '');
+  let fields: string[] | null = null;
+  if (typeof values.fields === 'string') {
+    fields = values.fields.split(',').map((f) => f.trim()).filter(Boolean);
+    const bad = fields.find((f) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(f));
+    if (fields.length === 0 || bad !== undefined) {
+      throw new UsageError(`--fields takes comma-separated field names such as id,line,status,channels.email (got "${values.fields}")`);
+    }
+  }
+  return { columnMap, dateOrder, suppressionFiles, showContacts: values['show-contacts'] === true, fields };
 }

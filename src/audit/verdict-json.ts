@@ -2,7 +2,8 @@
 // shares between contacts as frozen objects: their UTF-8 bytes are computed once and reused, so writing a
 // verdict is mostly copying cached buffers (no string building, no re-encoding). The bytes parse to the same
 // value as JSON.stringify(verdict) (key order aside: channels and reasons come last).
-import type { ChannelVerdict, Reason, Verdict } from '../engine/types.ts';
+import type { Reason } from '../engine/types.ts';
+import type { AuditChannelVerdict as ChannelVerdict, AuditVerdict as Verdict } from './cleaning.ts';
 
 const enc = (text: string): Buffer => Buffer.from(text, 'utf8');
 const COMMA = enc(',');
@@ -60,10 +61,14 @@ function channelBytes(key: string, verdict: ChannelVerdict): Buffer {
   return bytes;
 }
 
-/** Writes the verdict's JSON bytes to `sink`. */
-export function writeVerdictJson(verdict: Verdict, sink: ByteSink): void {
-  const { channels, reasons, ...rest } = verdict;
-  sink.text(`${JSON.stringify(rest).slice(0, -1)},"channels":{`);
+/**
+ * Writes the verdict's JSON bytes to `sink`. `line` (when given) follows the id; `extra` is JSON members
+ * (`"a":1,"b":2`) written just before the channels.
+ */
+export function writeVerdictJson(verdict: Verdict, sink: ByteSink, line?: number, extra?: string): void {
+  const { channels, reasons, id, ...rest } = verdict;
+  const head = JSON.stringify(rest);
+  sink.text(`{"id":${JSON.stringify(id)}${line === undefined ? '' : `,"line":${line}`}${head.length > 2 ? `,${head.slice(1, -1)}` : ''}${extra ? `,${extra}` : ''},"channels":{`);
   let first = true;
   for (const key of Object.keys(channels)) {
     if (!first) sink.bytes(COMMA);
@@ -76,9 +81,30 @@ export function writeVerdictJson(verdict: Verdict, sink: ByteSink): void {
 }
 
 /** Appends the verdict's JSON bytes to `parts`. */
-export function pushVerdictJson(verdict: Verdict, parts: Buffer[]): void {
-  writeVerdictJson(verdict, { bytes: (b) => { parts.push(b); }, text: (s) => { parts.push(enc(s)); } });
+export function pushVerdictJson(verdict: Verdict, parts: Buffer[], line?: number, extra?: string): void {
+  writeVerdictJson(verdict, { bytes: (b) => { parts.push(b); }, text: (s) => { parts.push(enc(s)); } }, line, extra);
 }
+
+// Output blocks come back here once the stream has written them (see recycleBlock): allocating a fresh 256 KB
+// block per fill made V8 count gigabytes of external memory over a million verdicts and collect far too often.
+const freeBlocks: Buffer[] = [];
+const MAX_FREE_BLOCKS = 16;
+
+function takeBlock(size: number): Buffer {
+  if (size === DEFAULT_BLOCK && freeBlocks.length > 0) return freeBlocks.pop() as Buffer;
+  return Buffer.allocUnsafe(size);
+}
+
+/**
+ * Gives a block yielded by a BlockWriter back for reuse. Call it only once the bytes are out of the process
+ * (the write callback of a file or pipe stream), never for a stream that keeps the buffer (PassThrough).
+ */
+export function recycleBlock(block: Buffer): void {
+  if (block.buffer.byteLength !== DEFAULT_BLOCK || freeBlocks.length >= MAX_FREE_BLOCKS) return;
+  freeBlocks.push(Buffer.from(block.buffer, 0, DEFAULT_BLOCK));
+}
+
+const DEFAULT_BLOCK = 256 * 1024;
 
 /**
  * A ByteSink filling fixed-size blocks: no Buffer object per piece, no concatenation. Full blocks wait in
@@ -90,15 +116,15 @@ export class BlockWriter implements ByteSink {
   private block: Buffer;
   private pos = 0;
 
-  constructor(blockSize = 256 * 1024) {
+  constructor(blockSize = DEFAULT_BLOCK) {
     this.blockSize = blockSize;
-    this.block = Buffer.allocUnsafe(blockSize);
+    this.block = takeBlock(blockSize);
   }
 
   private room(n: number): void {
     if (this.pos + n <= this.block.length) return;
     if (this.pos > 0) this.ready.push(this.block.subarray(0, this.pos));
-    this.block = Buffer.allocUnsafe(Math.max(this.blockSize, n));
+    this.block = takeBlock(Math.max(this.blockSize, n));
     this.pos = 0;
   }
 
@@ -117,13 +143,13 @@ export class BlockWriter implements ByteSink {
   end(): void {
     if (this.pos === 0) return;
     this.ready.push(this.block.subarray(0, this.pos));
-    this.block = Buffer.allocUnsafe(this.blockSize);
+    this.block = takeBlock(this.blockSize);
     this.pos = 0;
   }
 }
 
-export function verdictToJson(verdict: Verdict): string {
+export function verdictToJson(verdict: Verdict, line?: number, extra?: string): string {
   const parts: Buffer[] = [];
-  pushVerdictJson(verdict, parts);
+  pushVerdictJson(verdict, parts, line, extra);
   return Buffer.concat(parts).toString('utf8');
 }

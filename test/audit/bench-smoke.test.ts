@@ -17,7 +17,11 @@ describe('npm run bench -- --quick --json', () => {
     expect(report.sections.engine).toEqual(expect.objectContaining({
       evaluationsPerSecond: expect.any(Number), parsesPerSecond: expect.any(Number) }));
     expect(report.sections.audit).toEqual(expect.objectContaining({
-      lines: 20_000, jsonlSeconds: expect.any(Number), jsonlPeakRssMb: expect.any(Number),
-      tableSeconds: expect.any(Number), tablePeakRssMb: expect.any(Number) }));
+      lines: 20_000, jsonlSeconds: expect.any(Number), jsonlSecondsBefore: 50, jsonlPeakRssMb: expect.any(Number),
+      tableSeconds: expect.any(Number), tablePeakRssMb: expect.any(Number), fieldsJsonlSeconds: expect.any(Number),
+      distinctJsonlSeconds: expect.any(Number), distinctJsonlPeakRssMb: expect.any(Number) }));
+    // --fields id,line,status,usableChannels writes a small fraction of a full verdict.
+    const audit = report.sections.audit as Record<string, number>;
+    expect(audit.fieldsJsonlBytesPerContact).toBeLessThan((audit.jsonlBytesPerContact ?? 0) / 10);
   }, 300_000);
 });

@@ -77,8 +77,34 @@ describe('progress on a terminal', () => {
     const seen: number[] = [];
     for await (const r of withProgress(records(), stderr, { everyRecords: 2, everyMs: 0, now: () => (clock += 100) })) seen.push(r.line);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
-    expect(written).toContain('\rAuditing… 2 contacts');
-    expect(written).toContain('\rAuditing… 4 contacts');
+    expect(written).toContain('\r\x1b[KAuditing… 2 contacts');
+    expect(written).toContain('\r\x1b[KAuditing… 4 contacts');
     expect(written.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('off a terminal: a plain line every few seconds with the share done and the time left, nothing to clear', async () => {
+    const { withProgress } = await import('../../src/audit/command.ts');
+    const { PassThrough } = await import('node:stream');
+    const stderr = new PassThrough();
+    let written = '';
+    stderr.on('data', (chunk: Buffer) => { written += chunk.toString(); });
+    let clock = 0;
+    let bytes = 0;
+    async function* records() {
+      for (let i = 1; i <= 10; i += 1) {
+        bytes += 100;
+        yield { line: i, error: { id: `r-${i}`, line: i, error: 'x' } };
+      }
+    }
+    for await (const _ of withProgress(records(), stderr, {
+      tty: false, everyRecords: 1, logEveryMs: 5000, totalBytes: 1000, bytesRead: () => bytes, now: () => (clock += 1000),
+    })) { /* drain */ }
+    const lines = written.split('\n').filter(Boolean);
+    // One line per 5 s of the fake clock (1 s per record): after records 5 and 10.
+    expect(lines).toEqual([
+      'Auditing… 50% · 5 contacts (1/s) · about 5 s left',
+      'Auditing… 100% · 10 contacts (1/s) · about 0 s left',
+    ]);
+    expect(written).not.toContain('\r');
   });
 });

@@ -36,3 +36,23 @@ export async function collect(text: string, options: Partial<AuditOptions> = {})
   })) out.push(record);
   return out;
 }
+
+/** Runs `prospect-guard audit` in this process (no child: faster), collecting both streams. */
+export async function runAudit(args: string[], options: { stdin?: string } = {}): Promise<CliRun> {
+  const { PassThrough } = await import('node:stream');
+  const { runAuditCommand } = await import('../../src/audit/command.ts');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => { out += c.toString(); });
+  stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const stdin = Readable.from(options.stdin === undefined ? [] : [options.stdin]);
+  const code = await runAuditCommand(args, { stdin, stdout, stderr, now: () => AT });
+  return { code, stdout: out, stderr: err };
+}
+
+/** The jsonl results of a run, parsed. */
+export function jsonlResults(stdout: string): Record<string, unknown>[] {
+  return stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}

@@ -29,4 +29,10 @@ describe('readLines', () => {
     const result = await lines([`ok\n${long.slice(0, 20)}`, `${long.slice(20)}\nafter\n`], 30);
     expect(result).toEqual([{ line: 1, text: 'ok' }, { line: 2, tooLong: true }, { line: 3, text: 'after' }]);
   });
+
+  it('reads a Windows-1252 file (French Excel\'s plain CSV) when its first chunk is not UTF-8', async () => {
+    const cp1252 = Buffer.from([...Buffer.from('Soci'), 0xe9, ...Buffer.from('t'), 0xe9, 0x3b, ...Buffer.from('T'), 0xe9, ...Buffer.from('l'), 0xe9, ...Buffer.from('phone\n')]);
+    expect(await lines([cp1252])).toEqual([{ line: 1, text: 'Société;Téléphone' }]);
+    expect(await lines([Buffer.from('Société;Téléphone\n', 'utf8')])).toEqual([{ line: 1, text: 'Société;Téléphone' }]);
+  });
 });

@@ -81,11 +81,14 @@ describe('audit output of the new verdict fields', () => {
     expect(byId.get('bad-4')?.error).toMatch(/consents\.0\.channel/);
   });
 
-  it('csv keeps every earlier column in place and appends phone_until, automated_call_until and warnings', async () => {
+  it('csv keeps every earlier column in place and puts phone_until, automated_call_until and warnings right after error', async () => {
     const { stdout } = await run(['--format', 'csv']);
     const [cols, ...rows] = parse(stdout) as string[][];
     expect(cols).toEqual([...CSV_COLUMNS]);
-    expect(cols!.slice(-4)).toEqual(['error', 'phone_until', 'automated_call_until', 'warnings']);
+    // The audit's cleaning columns (email, usable_channels, …) come after these three.
+    const errorAt = cols!.indexOf('error');
+    expect(errorAt).toBe(6 + 3 * 7 + 11);
+    expect(cols!.slice(errorAt, errorAt + 4)).toEqual(['error', 'phone_until', 'automated_call_until', 'warnings']);
     const cell = (row: string[], name: string) => row[cols!.indexOf(name)];
     const cap = rows.find((r) => r[1] === 'cap-1')!;
     expect(cell(cap, 'phone_blocker')).toBe('call_limit');
@@ -93,6 +96,9 @@ describe('audit output of the new verdict fields', () => {
     expect(cell(cap, 'blockers')).toContain('call_limit');
     const vague = rows.find((r) => r[1] === 'vague-3')!;
     expect(cell(vague, 'warnings')).toBe('fr.sector_ban.possible');
+    // The audit's cleaning columns sit beside them: masked email, usable channels (none: the phone is capped).
+    expect(cell(cap, 'email')).toBe('p***@gmail.com');
+    expect({ usable: cell(cap, 'usable_channels'), none: cell(cap, 'no_usable_channel') }).toEqual({ usable: '', none: 'true' });
     const bad = rows.find((r) => r[1] === 'bad-4')!;
     expect(cell(bad, 'error')).toMatch(/consents\.0\.channel/);
     expect(bad).toHaveLength(cols!.length);
@@ -102,6 +108,9 @@ describe('audit output of the new verdict fields', () => {
     const { stdout } = await run(['--format', 'table']);
     const capRow = stdout.split('\n').find((l) => /\bcap-1\b/.test(l));
     expect(capRow).toContain('-cap');
+    // With the audit's columns: the masked email, and the cap's end in the note.
+    expect(capRow).toContain('p***@gmail.com');
+    expect(capRow).toContain('calls capped until 2026-12-23 10:00 UTC');
     expect(stdout.split('\n').find((l) => /\bvague-3\b/.test(l))).toMatch(/at_risk\*/);
     expect(stdout).toContain('-cap call limit reached');
     expect(stdout).toMatch(/call_limit\s+1\s/);

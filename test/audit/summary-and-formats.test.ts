@@ -9,7 +9,9 @@ import { formatJsonl } from '../../src/audit/format-jsonl.ts';
 import { formatTable } from '../../src/audit/format-table.ts';
 import { AuditSummariser, summarise } from '../../src/audit/summary.ts';
 import { verdictToJson } from '../../src/audit/verdict-json.ts';
+import { BLOCKERS } from '../../src/engine/types.ts';
 import type { ChannelVerdict, Verdict } from '../../src/engine/types.ts';
+import { AUDIT_BLOCKERS } from '../../src/audit/cleaning.ts';
 import { AT, collect, CONTRACT_EXAMPLE, FIXTURES, ROOT } from './helpers.ts';
 
 async function text(chunks: AsyncIterable<string | Buffer>): Promise<string> {
@@ -29,7 +31,10 @@ describe('summary', () => {
     expect(s).toMatchObject({ records: 5, evaluated: 5, rejected: 0,
       byStatus: { compliant: 2, at_risk: 2, blocked: 0, expired: 1 } });
     // Fax needs consent for ex-1 (B2B) and ex-5 (no fax consent); ex-2 has no consent at all; ex-4 is expired.
-    expect(s.byBlocker).toEqual({ needs_consent: 3, invalid_consent: 0, objected: 0, retention_expired: 1, forbidden: 0, call_limit: 0 });
+    // Every blocker the engine knows (whatever it grows to, call_limit included) and the audit's own, each counted.
+    const zero = Object.fromEntries([...BLOCKERS, ...AUDIT_BLOCKERS].map((b) => [b, 0]));
+    expect(s.byBlocker).toEqual({ ...zero, needs_consent: 3, retention_expired: 1 });
+    expect(s.byBlocker).toMatchObject({ invalid_consent: 0, objected: 0, forbidden: 0, call_limit: 0 });
     expect(Object.fromEntries(Object.entries(s.bySource).map(([k, v]) => [k, v?.total]))).toEqual({
       trade_show: 1, rented_list: 1, scraped: 1, web_form: 1, existing_customer: 1 });
     expect(s.bySource.rented_list?.highRisk).toBe(1);
@@ -92,6 +97,24 @@ describe('formats', () => {
     const records = await collect(readFileSync(join(ROOT, 'samples', 'contacts-sample.jsonl'), 'utf8'));
     const differing = records.filter((r) => r.verdict && !isDeepStrictEqual(JSON.parse(verdictToJson(r.verdict)), JSON.parse(JSON.stringify(r.verdict))));
     expect(differing).toEqual([]);
+  });
+
+  it('jsonl: with line and cleaning members, the fast path equals the plain object of the result', async () => {
+    const { cleaningJson, resultObject } = await import('../../src/audit/format-jsonl.ts');
+    const records = await collect(readFileSync(join(ROOT, 'samples', 'contacts-sample.jsonl'), 'utf8'));
+    const differing = records.filter((r) => r.verdict
+      && !isDeepStrictEqual(JSON.parse(verdictToJson(r.verdict, r.line, cleaningJson(r.cleaning))), resultObject(r)));
+    expect(differing).toEqual([]);
+    expect(records.some((r) => r.cleaning?.duplicateOf || r.cleaning?.email === 'invalid')).toBe(true);
+  });
+
+  it('jsonl through a real pipe (output blocks reused once written) gives the same bytes as in-process', async () => {
+    const { runAudit, runCli } = await import('./helpers.ts');
+    const args = ['audit', join('samples', 'contacts-sample.jsonl'), '--format', 'jsonl', '--at', '2026-11-23', '--quiet'];
+    const child = await runCli(args);
+    const inProcess = await runAudit(args.slice(1));
+    expect(child.stdout.length).toBeGreaterThan(4 * 256 * 1024); // several blocks, so some were reused
+    expect(child.stdout).toBe(inProcess.stdout);
   });
 
   it('csv: a header, one row per record, errors with line and message, formula-looking text defused', async () => {
