@@ -207,6 +207,15 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  // HubSpot's side of hubspot.fetch (the card runs in HubSpot; HubSpot makes the call): before the API's auth.
+  app.post('/__standin/ui-extensions/fetch', express.json({ limit: '2mb' }), async (req: Request, res: Response) => {
+    try {
+      res.json(await uiFetch(req.body as UiFetchInput));
+    } catch (error) {
+      if (error instanceof UiFetchError) res.status(error.code === 'not_permitted' || error.code === 'not_installed' ? 403 : 400).json({ status: 'error', code: error.code, message: error.message });
+      else res.status(502).json({ status: 'error', message: (error as Error).message });
+    }
+  });
   // HubSpot's published specs judge every request and answer (scripts/hubspot-standin/spec-validation.ts).
   const violations: SpecViolation[] = [];
   if (options.specValidation !== false) {
@@ -217,15 +226,6 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       },
     }));
   }
-  // HubSpot's side of hubspot.fetch (the card runs in HubSpot; HubSpot makes the call): before the API's auth.
-  app.post('/__standin/ui-extensions/fetch', express.json({ limit: '2mb' }), async (req: Request, res: Response) => {
-    try {
-      res.json(await uiFetch(req.body as UiFetchInput));
-    } catch (error) {
-      if (error instanceof UiFetchError) res.status(error.code === 'not_permitted' || error.code === 'not_installed' ? 403 : 400).json({ status: 'error', code: error.code, message: error.message });
-      else res.status(502).json({ status: 'error', message: (error as Error).message });
-    }
-  });
 
   // Statistics: every call, by portal (0 when unauthenticated) and by route pattern.
   app.use((req: Request, res: Response, next: NextFunction) => {

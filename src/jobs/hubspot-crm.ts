@@ -161,7 +161,8 @@ export function createHubSpotCrm(options: {
         sorts: [request.sort] as unknown as string[],
         properties: request.properties,
         limit: request.limit,
-        ...(request.after ? { after: String(request.after) } : {}),
+        // HubSpot's spec marks `after` required; a first page is '0' (as in searchAfterId).
+        after: request.after ? String(request.after) : '0',
       } as Parameters<Client['crm']['contacts']['searchApi']['doSearch']>[0]), signal);
       return { total: res.total, results: res.results.map(toRecord) };
     },

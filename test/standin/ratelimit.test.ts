@@ -52,7 +52,7 @@ describe('stand-in rate limits', () => {
     expect(res.headers.get('x-hubspot-ratelimit-daily')).toBe(daily);
     expect(res.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe(String(Number(daily) - 1));
     // Search answers carry none of these headers.
-    const search = await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', { limit: 1 });
+    const search = await api(standIn, started.token, 'POST', '/crm/v3/objects/contacts/search', searchBody({ limit: 1 }));
     expect([...search.headers.keys()].filter((h) => h.startsWith('x-hubspot-ratelimit'))).toEqual([]);
   });
 
