@@ -13,6 +13,8 @@ import { createSettingsStore } from '../settings/settings-store.ts';
 import { createSettingsRouter } from '../settings/settings-router.ts';
 import { createEligibilityActionRouter } from '../workflow-action/eligibility-router.ts';
 import { createCardRouter } from './card-router.ts';
+import { createDashboardRouter } from '../dashboard/dashboard-router.ts';
+import { dashboardDepsFromApp } from '../dashboard/wiring.ts';
 import { ErasureRefusedError, type BackfillProgress, type CrmBackendDeps } from './ports.ts';
 
 const STATUSES: Status[] = ['compliant', 'at_risk', 'blocked', 'expired'];
@@ -86,7 +88,7 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
 export function createCrmRuntime() {
   let inner: Router | null = null;
   const router = express.Router();
-  const paths = ['/api/portals', '/actions/eligibility'];
+  const paths = ['/api/portals', '/actions/eligibility', '/evidence-report'];
   router.use(paths, (req, res, next) => {
     if (!inner) {
       res.status(503).set('Retry-After', '5').json({ error: { code: 'starting', message: 'Starting, try again in a moment' } });
@@ -101,7 +103,8 @@ export function createCrmRuntime() {
   function attach(running: Pick<RunningApp, 'config' | 'db' | 'installations' | 'pipeline'>, enforcement: Enforcement): CrmBackendDeps {
     const deps = crmDepsFromApp(running, enforcement);
     const r = express.Router();
-    r.use(createCardRouter(deps), createSettingsRouter(deps), createEligibilityActionRouter(deps));
+    r.use(createCardRouter(deps), createSettingsRouter(deps), createEligibilityActionRouter(deps),
+      createDashboardRouter(dashboardDepsFromApp(running, enforcement, deps)));
     inner = r;
     return deps;
   }
