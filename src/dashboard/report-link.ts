@@ -13,6 +13,7 @@ export interface ReportLinks {
 }
 
 export function createReportLinks(options: { secret: string; publicBaseUrl: string; ttlMs?: number }): ReportLinks {
+  // A longer ttlMs is for the demo's printed link only; the evidence page uses the default.
   const key = createHmac('sha256', options.secret).update('prospect-guard/dashboard-report-link/v1').digest();
   const ttl = options.ttlMs ?? REPORT_LINK_TTL_MS;
   const sign = (body: string) => createHmac('sha256', key).update(body).digest('base64url');

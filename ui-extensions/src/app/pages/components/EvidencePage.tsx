@@ -10,7 +10,7 @@ import { api } from '../../shared/api.ts';
 import { formatDate, langFromLocale, type Lang } from '../../shared/i18n.ts';
 import type { ApiError, DashboardEvidence, LedgerVerificationRecord } from '../../shared/types.ts';
 import { useBackend } from '../hooks/useBackend.ts';
-import { formatDateTime, word } from '../utils/words.ts';
+import { codeWord, formatDateTime, word } from '../utils/words.ts';
 import { PageError, PageLoading } from './PageState.tsx';
 
 export function EvidencePage() {
@@ -54,7 +54,7 @@ export function EvidenceView({ lang, evidence, verification, verifying, verifyEr
       {evidence.firstAt && evidence.lastAt ? (
         <Text>{word(lang, 'evidence.period', { first: formatDate(lang, evidence.firstAt), last: formatDate(lang, evidence.lastAt) })}</Text>
       ) : null}
-      <Text variant="microcopy">{`${word(lang, 'evidence.head', { seq: evidence.head.seq })}: ${evidence.head.hash}`}</Text>
+      <Text variant="microcopy">{word(lang, 'evidence.head', { seq: evidence.head.seq, hash: evidence.head.hash })}</Text>
       {verification === null ? <Alert testId="evidence-never" variant="info" title={word(lang, 'evidence.never')}>{''}</Alert> : verification.ok ? (
         <Alert testId="evidence-ok" variant="success" title={word(lang, 'evidence.ok', { entries: verification.entries, at: formatDateTime(lang, verification.verifiedAt) })}>{''}</Alert>
       ) : (
@@ -79,7 +79,7 @@ export function EvidenceView({ lang, evidence, verification, verifying, verifyEr
             </TableHead>
             <TableBody>
               {kinds.map(([k, n]) => (
-                <TableRow key={k}><TableCell>{k}</TableCell><TableCell align="right">{String(n)}</TableCell></TableRow>
+                <TableRow key={k}><TableCell>{codeWord(lang, 'ledgerKind', k)}</TableCell><TableCell align="right">{String(n)}</TableCell></TableRow>
               ))}
             </TableBody>
           </Table>

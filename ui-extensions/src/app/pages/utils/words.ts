@@ -85,7 +85,7 @@ const en = {
   'evidence.intro': 'Every consent, objection, block, notice, request and erasure is recorded in a hash chain: changing or removing an entry breaks the chain, and a verification shows where.',
   'evidence.entries': 'Entries',
   'evidence.period': 'From {first} to {last}',
-  'evidence.head': 'Chain head (entry {seq})',
+  'evidence.head': 'Chain head (entry {seq}): {hash}',
   'evidence.verify': 'Verify the chain now',
   'evidence.verifying': 'Verifying…',
   'evidence.never': 'The chain has not been verified from this page yet.',
@@ -99,6 +99,19 @@ const en = {
   'evidence.report.fr': 'Evidence report (French)',
   'evidence.report.expires': 'These links work until {at} (UTC); reload the page for new ones.',
   'evidence.cli': 'From a terminal with access to the database:',
+  'ledgerKind.consent': 'Consent',
+  'ledgerKind.withdrawal': 'Consent withdrawn',
+  'ledgerKind.objection': 'Objection',
+  'ledgerKind.verdict_change': 'Verdict change',
+  'ledgerKind.block': 'Sequence block',
+  'ledgerKind.notice': 'Notice',
+  'ledgerKind.erasure': 'Erasure',
+  'ledgerKind.access_export': 'Access export',
+  'ledgerKind.dsr_opened': 'Request opened',
+  'ledgerKind.dsr_closed': 'Request closed',
+  'ledgerKind.suppression_import': 'Suppression list import',
+  'ledgerKind.retention_action': 'Retention action',
+  'ledgerKind.settings_change': 'Settings change',
 };
 
 const fr: Record<keyof typeof en, string> = {
@@ -184,7 +197,7 @@ const fr: Record<keyof typeof en, string> = {
   'evidence.intro': 'Chaque consentement, opposition, blocage, information, demande et effacement est inscrit dans une chaîne d’empreintes : modifier ou retirer une entrée rompt la chaîne, et la vérification montre où.',
   'evidence.entries': 'Entrées',
   'evidence.period': 'Du {first} au {last}',
-  'evidence.head': 'Tête de chaîne (entrée {seq})',
+  'evidence.head': 'Tête de chaîne (entrée {seq}) : {hash}',
   'evidence.verify': 'Vérifier la chaîne maintenant',
   'evidence.verifying': 'Vérification…',
   'evidence.never': 'La chaîne n’a pas encore été vérifiée depuis cette page.',
@@ -198,6 +211,19 @@ const fr: Record<keyof typeof en, string> = {
   'evidence.report.fr': 'Rapport de preuves (français)',
   'evidence.report.expires': 'Ces liens fonctionnent jusqu’au {at} (UTC) ; rechargez la page pour en obtenir de nouveaux.',
   'evidence.cli': 'Depuis un terminal ayant accès à la base de données :',
+  'ledgerKind.consent': 'Consentement',
+  'ledgerKind.withdrawal': 'Retrait du consentement',
+  'ledgerKind.objection': 'Opposition',
+  'ledgerKind.verdict_change': 'Changement de verdict',
+  'ledgerKind.block': 'Blocage de séquence',
+  'ledgerKind.notice': 'Information',
+  'ledgerKind.erasure': 'Effacement',
+  'ledgerKind.access_export': 'Export d’accès',
+  'ledgerKind.dsr_opened': 'Demande ouverte',
+  'ledgerKind.dsr_closed': 'Demande clôturée',
+  'ledgerKind.suppression_import': 'Import de liste d’opposition',
+  'ledgerKind.retention_action': 'Action de conservation',
+  'ledgerKind.settings_change': 'Modification des réglages',
 };
 
 export const DASHBOARD_WORDS = { en, fr };
@@ -208,7 +234,7 @@ export function word(lang: Lang, key: WordKey, vars: Record<string, string | num
 }
 
 /** The label of a code under a prefix of this table, or the code itself when it is new. */
-export function codeWord(lang: Lang, prefix: 'lever' | 'leverStatus' | 'kind' | 'reqStatus', code: string): string {
+export function codeWord(lang: Lang, prefix: 'lever' | 'leverStatus' | 'kind' | 'reqStatus' | 'ledgerKind', code: string): string {
   const key = `${prefix}.${code}`;
   return key in en ? word(lang, key as WordKey) : code;
 }
