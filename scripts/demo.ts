@@ -241,8 +241,9 @@ export async function runDemo(options: { once: boolean; contacts: number; keep?:
   console.log('');
   console.log('Summary');
   console.log(`  contacts judged:        ${judged} (each has a verdict per channel in the app's database)`);
-  console.log(`  contacts updated:       ${progress.written + s.judge.written} written back to HubSpot, ${s.judge.propertiesWritten} properties in the live phase`);
-  console.log('                          (a contact is written only when its Prospect Guard properties change; judged but unchanged costs no write)');
+  console.log(`  contact updates:        ${progress.written + s.judge.written} written back to HubSpot (backfill ${progress.written}, live ${s.judge.written}; ${s.judge.propertiesWritten} properties in the live phase)`);
+  console.log('                          (judged is every verdict made; an update is written only when a contact\'s Prospect Guard properties');
+  console.log('                          change, so a re-judged but unchanged contact costs no write, and one changed twice counts twice)');
   console.log(`  statuses:               ${Object.entries(byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log('                          compliant: reachable on at least one channel, nothing pending; at_risk: reachable, but the Art. 14');
   console.log('                          notice is due, the source is high-risk (bought list, scraping), retention ends soon or no collection');
@@ -257,11 +258,11 @@ export async function runDemo(options: { once: boolean; contacts: number; keep?:
     const p = sample.properties;
     console.log(`  example (B2B contact):  audience ${p.pg_audience}, status ${p.pg_status}, email ${p.pg_basis_email}, phone ${p.pg_basis_phone}, expires ${p.pg_retention_expires_at}`);
   }
-  if (keptDir) console.log(`  data kept in:           ${keptDir} (DATA_DIR=${keptDir} npx prospect-guard ledger verify --portal ${portalId})`);
+  if (keptDir) console.log(`  data kept in:           ${keptDir} (then: DATA_DIR=${keptDir} node_modules/.bin/node bin/prospect-guard.js ledger verify --portal ${portalId})`);
   if (!options.once) {
     const { startDemoPreview } = await import('./preview/demo-preview.ts');
     const { createReportLinks } = await import('../src/dashboard/report-link.ts');
-    const links = await startDemoPreview(stack);
+    const links = await startDemoPreview(stack, { settle: () => waitForQuiet(stack, 60_000) });
     const report = createReportLinks({ secret: stack.env.HUBSPOT_CLIENT_SECRET as string, publicBaseUrl: app.url as string, ttlMs: 24 * 3_600_000 })
       .issue(portalId, new Date());
     stack.onStop(() => links.preview.close());
@@ -269,7 +270,7 @@ export async function runDemo(options: { once: boolean; contacts: number; keep?:
     console.log('Open in a browser:');
     console.log(`  preview of the HubSpot UI:  ${links.preview.url}  (the card, the settings page and the dashboard app pages)`);
     for (const c of links.contacts) console.log(`    card, ${c.example.padEnd(10)}         ${links.preview.url}#card=${c.id}`);
-    console.log(`    dashboard                  ${links.preview.url}#pages=/`);
+    console.log(`    dashboard                ${links.preview.url}#pages=/`);
     console.log('  preference pages (what a prospect sees from the link in an email):');
     for (const p of links.preferencePages) console.log(`    ${p.example.padEnd(10)} ${p.url}`);
     console.log(`  evidence report (HTML, the ledger's export, link valid 24 h): ${report.url}?lang=en`);

@@ -1,8 +1,9 @@
 // The preview on the demo's data: picks one contact per example (compliant, blocked, expired, objected), opens a
 // few data subject requests so the requests page has something to show, and starts the preview server beside
 // the running app. Used by `npm run preview` and by `npm run demo` (without --once).
+// Only types from ../demo.ts: demo.ts imports this module while its own top-level await is still running, so a
+// value import back into it would wait for itself. The demo hands its helpers in instead.
 import type { DemoStack } from '../demo.ts';
-import { waitForQuiet } from '../demo.ts';
 import { startPreviewServer, type PreviewContact, type PreviewServer } from './server.ts';
 
 export interface PreviewLinks {
@@ -21,18 +22,18 @@ async function firstWhere(stack: DemoStack, where: string, params: unknown[] = [
 }
 
 /** An expired example: a contact collected more than three years ago with no contact since (the rule's own case). */
-async function ensureExpired(stack: DemoStack): Promise<string | null> {
+async function ensureExpired(stack: DemoStack, settle: () => Promise<void>): Promise<string | null> {
   const found = await firstWhere(stack, `s.status = 'expired'`);
   if (found) return found;
   stack.standIn.createContact(stack.portalId, {
     email: 'ancien.prospect@transports-morel.fr', firstname: 'Paul', lastname: 'Morel', company: 'Transports Morel', jobtitle: 'Gérant',
     country: 'France', pg_is_professional: 'true', pg_offer_related: 'true', pg_collected_at: '2021-03-01',
   });
-  await waitForQuiet(stack, 60_000);
+  await settle();
   return firstWhere(stack, `s.status = 'expired'`);
 }
 
-export async function startDemoPreview(stack: DemoStack, options: { port?: number } = {}): Promise<PreviewLinks> {
+export async function startDemoPreview(stack: DemoStack, options: { settle: () => Promise<void>; port?: number }): Promise<PreviewLinks> {
   const product = stack.product;
   if (!product) throw new Error('the preview needs the whole product (startDemoStack with product: true)');
   const noObjection = `not exists (select 1 from contact_objections o where o.portal_id = s.portal_id and o.contact_id = s.contact_id)`;
@@ -42,7 +43,7 @@ export async function startDemoPreview(stack: DemoStack, options: { port?: numbe
     // Blocked: no channel at all when the demo has one, else a contact the law does not let anyone email.
     ['blocked', await firstWhere(stack, `s.status = 'blocked' and ${noObjection}`)
       ?? await firstWhere(stack, `s.verdict->'channels'->'email'->>'blocker' = 'needs_consent' and s.status <> 'expired' and ${noObjection}`)],
-    ['expired', await ensureExpired(stack)],
+    ['expired', await ensureExpired(stack, options.settle)],
     ['objected', await firstWhere(stack, `s.status <> 'expired' and not ${noObjection}`)],
   ];
   const contacts: PreviewContact[] = [];
@@ -50,7 +51,8 @@ export async function startDemoPreview(stack: DemoStack, options: { port?: numbe
     if (!id) continue;
     const c = stack.standIn.getContact(stack.portalId, id);
     const name = [c?.properties.firstname, c?.properties.lastname].filter(Boolean).join(' ') || c?.properties.company || `Contact ${id}`;
-    contacts.push({ id, label: String(name), example });
+    const status = (await stack.app.db.query<{ status: string }>('select status from contact_state where portal_id = $1 and contact_id = $2', [stack.portalId, id])).rows[0]?.status;
+    contacts.push({ id, label: String(name), example, ...(example === 'blocked' && status !== 'blocked' ? { detail: 'email blocked: needs consent' } : {}) });
   }
 
   // Requests with their deadlines: one late (received six weeks ago), one due soon, one closed.

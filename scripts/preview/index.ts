@@ -2,14 +2,14 @@
 // without HubSpot. Starts the demo stack (stand-in HubSpot, the app on PGlite), installs, lets the backfill and a
 // few live changes run, then serves the preview page and prints its links. Ctrl+C stops everything.
 import { parseArgs } from 'node:util';
-import { runDemo } from '../demo.ts';
+import { runDemo, waitForQuiet } from '../demo.ts';
 import { startDemoPreview } from './demo-preview.ts';
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { contacts: { type: 'string', default: '120' }, port: { type: 'string' } } });
   try {
     const stack = await runDemo({ once: true, contacts: Number(values.contacts), quiet: true });
-    const links = await startDemoPreview(stack, values.port ? { port: Number(values.port) } : {});
+    const links = await startDemoPreview(stack, { settle: () => waitForQuiet(stack, 60_000), ...(values.port ? { port: Number(values.port) } : {}) });
     console.log(`Preview: ${links.preview.url}`);
     for (const c of links.contacts) console.log(`  card, ${c.example.padEnd(9)} ${links.preview.url}#card=${c.id}`);
     console.log(`  settings          ${links.preview.url}#settings`);

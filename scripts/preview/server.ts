@@ -10,7 +10,13 @@ import { build } from 'esbuild';
 import { signHubSpotV3 } from '../../src/hubspot/signature.ts';
 import { BACKEND_BASE_URL } from '../../ui-extensions/src/app/shared/app-config.generated.ts';
 
-export interface PreviewContact { id: string; label: string; example: string }
+export interface PreviewContact {
+  id: string;
+  label: string;
+  example: string;
+  /** Shown under the name when the example needs saying (a contact blocked on email only). */
+  detail?: string;
+}
 export interface PreviewOptions {
   /** The running app (where the backend listens) and the public base URL it verifies signatures against. */
   appUrl: string;

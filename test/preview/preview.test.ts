@@ -3,7 +3,7 @@
 // Every view: no unsupported component, no page error, the figures the backend holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { runDemo, type DemoStack } from '../../scripts/demo.ts';
+import { runDemo, waitForQuiet, type DemoStack } from '../../scripts/demo.ts';
 import { startDemoPreview, type PreviewLinks } from '../../scripts/preview/demo-preview.ts';
 import { launchChromium, openView } from '../../scripts/preview/screenshots.ts';
 
@@ -14,7 +14,7 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   stack = await runDemo({ once: true, contacts: 60, quiet: true });
-  links = await startDemoPreview(stack);
+  links = await startDemoPreview(stack, { settle: () => waitForQuiet(stack, 60_000) });
   browser = await launchChromium();
 }, 180_000);
 afterAll(async () => {

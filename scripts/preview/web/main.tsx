@@ -17,7 +17,7 @@ import '../../../ui-extensions/src/app/pages/Pages.tsx';
 interface PreviewConfig {
   portalId: number;
   appId: number;
-  contacts: Array<{ id: string; label: string; example: string }>;
+  contacts: Array<{ id: string; label: string; example: string; detail?: string }>;
   links: Array<{ label: string; url: string }>;
 }
 
@@ -63,7 +63,7 @@ function Shell({ config, view, lang, children }: { config: PreviewConfig; view: 
       <div className="pv-body">
         <nav className="pv-nav" aria-label="Preview views">
           <h2>Contact record</h2>
-          <ul>{config.contacts.map((c) => item(`card=${c.id}`, c.label, c.example))}</ul>
+          <ul>{config.contacts.map((c) => item(`card=${c.id}`, c.label, c.detail ?? c.example))}</ul>
           <h2>App settings</h2>
           <ul>{item('settings', 'Prospect Guard settings')}</ul>
           <h2>App pages</h2>
@@ -76,7 +76,7 @@ function Shell({ config, view, lang, children }: { config: PreviewConfig; view: 
               <section className="pv-record-left">
                 <div className="pv-avatar" aria-hidden>{config.contacts.find((c) => c.id === view.contactId)?.label.slice(0, 1) ?? '?'}</div>
                 <h1>{config.contacts.find((c) => c.id === view.contactId)?.label ?? `Contact ${view.contactId}`}</h1>
-                <p className="pv-muted">Contact record {view.contactId} · {config.contacts.find((c) => c.id === view.contactId)?.example ?? ''}</p>
+                <p className="pv-muted">Contact record {view.contactId} · {(() => { const c = config.contacts.find((x) => x.id === view.contactId); return c?.detail ?? c?.example ?? ''; })()}</p>
               </section>
               <section className="pv-record-middle"><p className="pv-muted">Activity timeline (HubSpot)</p></section>
               <aside className="pv-sidebar"><div className="pv-card-frame"><div className="pv-card-title">Prospect Guard</div><div className="pv-card-body" id="extension">{children}</div></div></aside>
