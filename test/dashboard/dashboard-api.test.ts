@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { describeWithServices } from '../support/services.ts';
+import { ContactStateStore } from '../../src/contacts/contact-state-store.ts';
 import { createEvidenceLedger } from '../../src/ledger/ledger.ts';
 import { createReportLinks } from '../../src/dashboard/report-link.ts';
 import { hubspotFetch, NOW, PORTAL_A, PORTAL_B, PUBLIC_BASE, SECRET, UNINSTALLED } from '../crm/backend-fakes.ts';
@@ -50,6 +51,15 @@ function countersSuite(kind: 'postgres' | 'pglite') {
       const expected = await recount(db, portal);
       expect(Object.keys(expected).length).toBeGreaterThan(10);
       expect(await counters(db, portal)).toEqual(expected);
+    }
+    // The store's counts (settings page, demo) read the counters and agree with the slow queries they replace.
+    const store = new ContactStateStore(db);
+    for (const portal of [PORTAL_A, PORTAL_B]) {
+      const { rows: st } = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from contact_state where portal_id = $1 group by status', [portal]);
+      expect(await store.statusCounts(portal)).toEqual(Object.fromEntries(st.map((r) => [r.status, Number(r.n)])));
+      const { rows: bl } = await db.query<{ b: string; n: number }>(
+        `select b, count(*)::int as n from contact_state, unnest(string_to_array(blockers, ',')) b where portal_id = $1 and b <> '' group by b`, [portal]);
+      expect(await store.blockerCounts(portal)).toEqual(Object.fromEntries(bl.map((r) => [r.b, Number(r.n)])));
     }
     // The two portals were written independently: their totals differ and each matches its own rows.
     const { rows } = await db.query<{ portal_id: number; n: number }>('select portal_id, count(*)::int as n from contact_state group by 1');

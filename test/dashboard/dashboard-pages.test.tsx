@@ -86,6 +86,7 @@ describe('dashboard app pages', () => {
     expect(r.findByTestId(Table, 'home-levers')).toBeDefined();
     expect(r.findByTestId(LineChart, 'chart-objections').props.data).toEqual([{ month: '2026-10', objections: 2 }, { month: '2026-11', objections: 5 }]);
     expect(r.findByTestId(StatisticsItem, 'home-requests-late').props.number).toBe(1);
+    expect(r.findByTestId(Text, 'home-backfill-text').text).toBe('All 200 contacts judged');
   });
 
   it('home in French, and an error state that retries', async () => {

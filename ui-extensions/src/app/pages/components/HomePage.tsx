@@ -6,7 +6,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { PageBreadcrumbs, PageLink, PageTitle } from '@hubspot/ui-extensions/pages';
 import { api } from '../../shared/api.ts';
-import { formatDate, langFromLocale, type Lang } from '../../shared/i18n.ts';
+import { formatDate, langFromLocale, translate, type Lang } from '../../shared/i18n.ts';
 import { label } from '../../shared/present.ts';
 import { CHANNELS, type DashboardHome } from '../../shared/types.ts';
 import { useBackend } from '../hooks/useBackend.ts';
@@ -43,6 +43,9 @@ export function HomeFigures({ lang, home, onRefresh }: { lang: Lang; home: Dashb
         <Text variant="microcopy">{word(lang, 'common.updated', { at: formatDateTime(lang, home.generatedAt) })}</Text>
         <Button testId="home-refresh" size="extra-small" variant="secondary" onClick={onRefresh}>{word(lang, 'common.refresh')}</Button>
       </Flex>
+      <Text testId="home-backfill-text" variant="microcopy">
+        {translate(lang, `settings.backfill.${backfill.state}`, { processed: backfill.processed, total: backfill.total ?? '?' })}
+      </Text>
       {backfill.state === 'running' && (backfill.total ?? 0) > 0 ? (
         <ProgressBar testId="home-backfill" value={backfill.processed} maxValue={backfill.total ?? 0} showPercentage
           title={word(lang, 'home.backfill', { processed: backfill.processed, total: backfill.total ?? '?' })} />
