@@ -42,7 +42,8 @@ export function createFetchRequester(options: {
    * (110 per 10 s, search 5 per second) together with the pipeline's calls, and a 429 pauses the portal for all.
    */
   limiter?: {
-    acquire(portalId: number, kind: 'api' | 'search'): Promise<void>;
+    /** Resolves with the slot's release (the shared limiter counts a slot from its release), or nothing. */
+    acquire(portalId: number, kind: 'api' | 'search'): Promise<(() => Promise<void>) | void>;
     pause(portalId: number, kind: 'api' | 'search', ms: number): Promise<void>;
   } | null;
 }): HubSpotRequester {
@@ -55,10 +56,12 @@ export function createFetchRequester(options: {
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const kind = request.path.endsWith('/search') ? 'search' : 'api';
     for (let attempt = 0; ; attempt += 1) {
-      await options.limiter?.acquire(portalId, kind);
-      const token = await options.accessToken(portalId);
+      // The slot is released once HubSpot has answered: an unreleased slot stays counted for ever and, once the
+      // window is full of them, every call of the portal (pipeline and card included) would wait for ever.
+      const release = await options.limiter?.acquire(portalId, kind);
       let res: Response;
       try {
+        const token = await options.accessToken(portalId);
         res = await doFetch(url, {
           method: request.method,
           headers: {
@@ -73,6 +76,8 @@ export function createFetchRequester(options: {
         // Without a deadline a request HubSpot never answers would hold the caller (a person's page) for minutes.
         if ((err as Error).name === 'TimeoutError' && attempt < retries) continue;
         throw err;
+      } finally {
+        if (typeof release === 'function') await release();
       }
       const text = await res.text();
       let body: unknown = null;
