@@ -2,7 +2,7 @@
 // The UI code runs unchanged against the real package; its remote components arrive here by name (remote-ui's
 // host side) and are drawn with plain DOM elements and the CSS in preview.css, following HubSpot's documented
 // props. A component that is not in this table is drawn as a red "unsupported" box (the browser test fails on it).
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { navigate } from './host-globals.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- props arrive untyped over the remote boundary */
@@ -174,16 +174,26 @@ function Chart({ p, kind }: { p: P; kind: 'bar' | 'line' }) {
   const x = p.axes?.x?.field as string;
   const y = p.axes?.y?.field as string;
   const color = COLORS[(p.options?.colorList ?? p.options?.colors ?? ['darkAqua'])[0] as string] ?? COLORS.darkAqua;
-  const W = 640; const H = 240; const L = 44; const B = 40; const T = 16; const R = 12;
+  // Drawn at the width it is given (text stays at its size in a narrow tile), as HubSpot's charts are.
+  const box = useRef<HTMLElement>(null);
+  const [W, setW] = useState(640);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return undefined;
+    const ro = new ResizeObserver(() => setW(Math.max(280, Math.round(el.clientWidth))));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const H = 240; const L = 44; const B = 40; const T = 16; const R = 12;
   const max = niceMax(Math.max(0, ...rows.map((r) => Number(r[y] ?? 0))));
   const innerW = W - L - R; const innerH = H - T - B;
   const step = rows.length > 0 ? innerW / rows.length : innerW;
   const yAt = (v: number) => T + innerH - (v / max) * innerH;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   return (
-    <figure {...tid(p)} className="hs-chart" data-chart={kind}>
+    <figure {...tid(p)} ref={box} className="hs-chart" data-chart={kind}>
       {p.options?.title ? <figcaption>{p.options.title}</figcaption> : null}
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${p.axes?.y?.label ?? y} by ${p.axes?.x?.label ?? x}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={`${p.axes?.y?.label ?? y} by ${p.axes?.x?.label ?? x}`}>
         {ticks.map((t) => (
           <g key={t}><line x1={L} x2={W - R} y1={yAt(t)} y2={yAt(t)} className="hs-chart-grid" />
             <text x={L - 6} y={yAt(t) + 4} textAnchor="end" className="hs-chart-tick">{Number.isInteger(t) ? t : t.toFixed(1)}</text></g>
