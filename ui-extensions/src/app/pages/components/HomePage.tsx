@@ -43,9 +43,11 @@ export function HomeFigures({ lang, home, onRefresh }: { lang: Lang; home: Dashb
         <Text variant="microcopy">{word(lang, 'common.updated', { at: formatDateTime(lang, home.generatedAt) })}</Text>
         <Button testId="home-refresh" size="extra-small" variant="secondary" onClick={onRefresh}>{word(lang, 'common.refresh')}</Button>
       </Flex>
-      <Text testId="home-backfill-text" variant="microcopy">
-        {translate(lang, `settings.backfill.${backfill.state}`, { processed: backfill.processed, total: backfill.total ?? '?' })}
-      </Text>
+      {backfill.state !== 'done' ? (
+        <Text testId="home-backfill-text" variant="microcopy">
+          {translate(lang, `settings.backfill.${backfill.state}`, { processed: backfill.processed, total: backfill.total ?? '?' })}
+        </Text>
+      ) : null}
       {backfill.state === 'running' && (backfill.total ?? 0) > 0 ? (
         <ProgressBar testId="home-backfill" value={backfill.processed} maxValue={backfill.total ?? 0} showPercentage
           title={word(lang, 'home.backfill', { processed: backfill.processed, total: backfill.total ?? '?' })} />
