@@ -1,8 +1,10 @@
-// npm run demo [-- --once] [--contacts 300]: the main job on embedded defaults, end to end and in one process
-// tree. Starts the HubSpot stand-in with a seeded account, the app on PGlite (BullMQ when REDIS_URL is set,
-// else the in-process queue), installs the app through the real OAuth redirects, lets the backfill judge every
-// contact, then creates and changes contacts in the stand-in, which delivers signed webhooks; prints what
-// happened. With --once it exits 0 after the summary; otherwise the app keeps running for exploring.
+// npm run demo [-- --once] [--keep] [--contacts 300]: the main job on embedded defaults, end to end and in one
+// process tree. Starts the HubSpot stand-in with a seeded account, the app on PGlite (BullMQ when REDIS_URL is
+// set, else the in-process queue), installs the app through the real OAuth redirects, lets the backfill judge
+// every contact, then creates and changes contacts in the stand-in, which delivers signed webhooks; prints what
+// happened. With --once it exits 0 after the summary; otherwise the app keeps running for exploring and the
+// links a visitor can open are printed (the preview of the HubSpot UI, preference pages, the evidence report).
+// --keep keeps the data directory (PGlite) after the run, for `prospect-guard ledger` commands.
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -58,6 +60,8 @@ export interface DemoStack {
   dataDir: string;
   /** The environment the app was configured from (a separate worker process reuses it). */
   env: Record<string, string>;
+  /** Runs `fn` first when the stack stops (a preview server beside it). */
+  onStop(fn: () => Promise<void>): void;
   stop(): Promise<void>;
 }
 
@@ -114,9 +118,12 @@ export async function startDemoStack(options: {
   };
   const product = options.product ? await startProduct(config, overrides) : null;
   const app = product ?? await startApp(config, overrides);
+  const beforeStop: Array<() => Promise<void>> = [];
   return {
     standIn, app, product, portalId, dataDir, env,
+    onStop: (fn) => { beforeStop.push(fn); },
     async stop() {
+      for (const fn of beforeStop.splice(0)) await fn().catch(() => undefined);
       await app.stop();
       await standIn.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -154,16 +161,19 @@ async function countRows(app: RunningApp, sql: string, params: unknown[]): Promi
   return Number(rows[0]?.n ?? 0);
 }
 
-export async function runDemo(options: { once: boolean; contacts: number }): Promise<DemoStack> {
+export async function runDemo(options: { once: boolean; contacts: number; keep?: boolean; quiet?: boolean }): Promise<DemoStack> {
   const t0 = Date.now();
   if (!process.env.LOG_LEVEL) log.level = 'warn';
+  // Passing a directory of our own makes stop() leave it in place.
+  const keptDir = options.keep && !process.env.DATA_DIR ? mkdtempSync(path.join(os.tmpdir(), 'prospect-guard-demo-')) : undefined;
   const stack = await startDemoStack({
     contacts: options.contacts,
     redisUrl: process.env.REDIS_URL ?? null,
     databaseUrl: process.env.DATABASE_URL ?? null,
-    dataDir: process.env.DATA_DIR,
+    dataDir: process.env.DATA_DIR ?? keptDir,
     product: true,
   });
+  const console = options.quiet ? { log: (..._args: unknown[]) => undefined } : globalThis.console;
   const { standIn, app, portalId } = stack;
   const pipeline = app.pipeline;
   if (!pipeline) throw new Error('the pipeline is not running');
@@ -230,10 +240,15 @@ export async function runDemo(options: { once: boolean; contacts: number }): Pro
     + ` judged in ${live.ms} ms with ${live.calls} API calls (${(live.calls / Math.max(1, events)).toFixed(3)} per event)`);
   console.log('');
   console.log('Summary');
-  console.log(`  contacts judged:        ${judged}`);
-  console.log(`  tags written:           ${progress.written + s.judge.written} contacts updated, ${s.judge.propertiesWritten} properties in the live phase`);
+  console.log(`  contacts judged:        ${judged} (each has a verdict per channel in the app's database)`);
+  console.log(`  contact updates:        ${progress.written + s.judge.written} written back to HubSpot (backfill ${progress.written}, live ${s.judge.written}; ${s.judge.propertiesWritten} properties in the live phase)`);
+  console.log('                          (judged is every verdict made; an update is written only when a contact\'s Prospect Guard properties');
+  console.log('                          change, so a re-judged but unchanged contact costs no write, and one changed twice counts twice)');
   console.log(`  statuses:               ${Object.entries(byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  console.log(`  blockers:               ${Object.entries(byBlocker).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+  console.log('                          compliant: reachable on at least one channel, nothing pending; at_risk: reachable, but the Art. 14');
+  console.log('                          notice is due, the source is high-risk (bought list, scraping), retention ends soon or no collection');
+  console.log('                          date is known; blocked: no channel allowed; expired: retention period over, to delete');
+  console.log(`  blockers:               ${Object.entries(byBlocker).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} (contacts per reason a channel is refused; one contact can count under several)`);
   console.log(`  sequences blocked:      ${detections} enrolment(s) of blocked contacts detected (of ${blocked.length} enrolled in the demo); `
     + `acted on: ${blockEntries} block(s) recorded in the ledger, ${ownerTasks} owner task(s) created`);
   console.log(`  webhooks:               ${s.ingest.events} events, ${s.ingest.duplicates} duplicates, ${s.ingest.ownChanges} own changes ignored`);
@@ -243,7 +258,22 @@ export async function runDemo(options: { once: boolean; contacts: number }): Pro
     const p = sample.properties;
     console.log(`  example (B2B contact):  audience ${p.pg_audience}, status ${p.pg_status}, email ${p.pg_basis_email}, phone ${p.pg_basis_phone}, expires ${p.pg_retention_expires_at}`);
   }
+  if (keptDir) console.log(`  data kept in:           ${keptDir} (then: DATA_DIR=${keptDir} node_modules/.bin/node bin/prospect-guard.js ledger verify --portal ${portalId})`);
   if (!options.once) {
+    const { startDemoPreview } = await import('./preview/demo-preview.ts');
+    const { createReportLinks } = await import('../src/dashboard/report-link.ts');
+    const links = await startDemoPreview(stack, { settle: () => waitForQuiet(stack, 60_000) });
+    const report = createReportLinks({ secret: stack.env.HUBSPOT_CLIENT_SECRET as string, publicBaseUrl: app.url as string, ttlMs: 24 * 3_600_000 })
+      .issue(portalId, new Date());
+    stack.onStop(() => links.preview.close());
+    console.log('');
+    console.log('Open in a browser:');
+    console.log(`  preview of the HubSpot UI:  ${links.preview.url}  (the card, the settings page and the dashboard app pages)`);
+    for (const c of links.contacts) console.log(`    card, ${c.example.padEnd(10)}         ${links.preview.url}#card=${c.id}`);
+    console.log(`    dashboard                ${links.preview.url}#pages=/`);
+    console.log('  preference pages (what a prospect sees from the link in an email):');
+    for (const p of links.preferencePages) console.log(`    ${p.example.padEnd(10)} ${p.url}`);
+    console.log(`  evidence report (HTML, the ledger's export, link valid 24 h): ${report.url}?lang=en`);
     console.log('');
     console.log(`The app keeps running: ${app.url}/healthz, webhooks at ${app.url}/webhooks/hubspot; HubSpot stand-in at ${standIn.url}.`);
     console.log('Press Ctrl+C to stop.');
@@ -252,9 +282,9 @@ export async function runDemo(options: { once: boolean; contacts: number }): Pro
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { once: { type: 'boolean', default: false }, contacts: { type: 'string', default: '300' } } });
+  const { values } = parseArgs({ options: { once: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, contacts: { type: 'string', default: '300' } } });
   try {
-    const stack = await runDemo({ once: values.once === true, contacts: Number(values.contacts) });
+    const stack = await runDemo({ once: values.once === true, keep: values.keep === true, contacts: Number(values.contacts) });
     const stop = async (code: number) => {
       await stack.stop().catch(() => undefined);
       process.exit(code);

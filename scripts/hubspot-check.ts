@@ -58,6 +58,11 @@ export const ManifestSchema = z.object({
     uid: UID,
     entrypoint: z.string().regex(/^\/app\/settings\/[A-Za-z0-9_-]+\.tsx$/),
   }).strict(),
+  // App pages (the compliance dashboard): one component per app, in src/app/pages/.
+  pages: z.object({
+    uid: UID,
+    entrypoint: z.string().regex(/^\/app\/pages\/[A-Za-z0-9_-]+\.tsx$/),
+  }).strict().optional(),
   workflowActions: z.array(z.object({
     uid: UID,
     actionPath: z.string().regex(/^\/[A-Za-z0-9/_-]+$/),
@@ -113,6 +118,12 @@ export const SettingsHsmetaSchema = z.object({
   // HubSpot's settings template has the entrypoint only (the page's title is the app's name).
   config: z.object({ entrypoint: z.string().startsWith('/app/') }).strict(),
 }).strict();
+// App pages, platform 2025.2 / 2026.03 (docs: *App pages reference*): {uid, type: "pages", config: {entrypoint}}.
+export const PagesHsmetaSchema = z.object({
+  uid: UID,
+  type: z.literal('pages'),
+  config: z.object({ entrypoint: z.string().startsWith('/app/pages/') }).strict(),
+}).strict();
 export const WebhooksHsmetaSchema = z.object({
   uid: UID,
   type: z.literal('webhooks'),
@@ -160,6 +171,7 @@ export const GENERATED = {
   project: 'hsproject.json',
   app: 'src/app/app-hsmeta.json',
   settings: 'src/app/settings/settings-hsmeta.json',
+  pages: 'src/app/pages/pages-hsmeta.json',
   webhooks: 'src/app/webhooks/webhooks-hsmeta.json',
   appConfig: 'src/app/shared/app-config.generated.ts',
 } as const;
@@ -207,6 +219,9 @@ export function generateProject(manifest: Manifest): Map<string, string> {
     type: 'settings',
     config: { entrypoint: manifest.settings.entrypoint },
   }));
+  if (manifest.pages) {
+    files.set(GENERATED.pages, json({ uid: manifest.pages.uid, type: 'pages', config: { entrypoint: manifest.pages.entrypoint } }));
+  }
   files.set(GENERATED.webhooks, json({
     uid: `${manifest.uid}_webhooks`,
     type: 'webhooks',
@@ -265,6 +280,7 @@ const SCHEMA_BY_TYPE: Record<string, z.ZodType> = {
   app: AppHsmetaSchema,
   card: CardHsmetaSchema,
   settings: SettingsHsmetaSchema,
+  pages: PagesHsmetaSchema,
   webhooks: WebhooksHsmetaSchema,
   'workflow-action': WorkflowActionHsmetaSchema,
 };
@@ -312,7 +328,7 @@ export function checkDrift(projectDir: string, expected: Map<string, string>): s
   return problems;
 }
 
-const ALLOWED_UI_IMPORTS = new Set(['react', 'react/jsx-runtime', '@hubspot/ui-extensions', '@hubspot/ui-extensions/crm']);
+const ALLOWED_UI_IMPORTS = new Set(['react', 'react/jsx-runtime', '@hubspot/ui-extensions', '@hubspot/ui-extensions/crm', '@hubspot/ui-extensions/pages']);
 /** The one module allowed to call hubspot.fetch. */
 export const FETCH_MODULE = 'src/app/shared/http.ts';
 

@@ -15,6 +15,8 @@ import { createEligibilityActionRouter } from '../workflow-action/eligibility-ro
 import { actionSignatureFromAppJson } from '../workflow-action/signature-policy.ts';
 import { createCardRouter } from './card-router.ts';
 import { createDbReplayStore } from './replay-store.ts';
+import { createDashboardRouter } from '../dashboard/dashboard-router.ts';
+import { dashboardDepsFromApp } from '../dashboard/wiring.ts';
 import { ErasureRefusedError, type BackfillProgress, type CrmBackendDeps } from './ports.ts';
 import { createReportRouter } from '../reports/report-router.ts';
 import { reportLinkKey } from '../reports/report-link.ts';
@@ -94,7 +96,7 @@ export function crmDepsFromApp(running: Pick<RunningApp, 'config' | 'db' | 'inst
 export function createCrmRuntime() {
   let inner: Router | null = null;
   const router = express.Router();
-  const paths = ['/api/portals', '/actions/eligibility', '/reports'];
+  const paths = ['/api/portals', '/actions/eligibility', '/reports', '/evidence-report'];
   router.use(paths, (req, res, next) => {
     if (!inner) {
       res.status(503).set('Retry-After', '5').json({ error: { code: 'starting', message: 'Starting, try again in a moment' } });
@@ -112,7 +114,7 @@ export function createCrmRuntime() {
     r.use(createCardRouter(deps), createSettingsRouter(deps), createEligibilityActionRouter(deps), createReportRouter({
       clientSecret: deps.clientSecret, publicBaseUrl: deps.publicBaseUrl, installations: deps.installations,
       db: running.db, ledger: enforcement.ledger, anchor: enforcement.anchor, linkKey: reportLinkKey(resolveLedgerSecrets(running.config).hmacKeys),
-    }));
+    }), createDashboardRouter(dashboardDepsFromApp(running, enforcement, deps)));
     inner = r;
     return deps;
   }

@@ -102,19 +102,23 @@ export class ContactStateStore {
        where portal_id = $1 and contact_id = any($2::text[])`, [portalId, contactIds, at.toISOString()]);
   }
 
-  /** Counts per status for one portal (settings page, demo summary). */
+  /**
+   * Counts per status for one portal (settings page, demo summary), from the counters the triggers of migration
+   * 240 keep with every write of contact_state: a few rows read, whatever the portal's size.
+   */
   async statusCounts(portalId: number): Promise<Record<string, number>> {
-    const { rows } = await this.#db.query<{ status: string | null; n: number | string }>(
-      `select status, count(*) as n from contact_state where portal_id = $1 group by status`, [portalId]);
-    return Object.fromEntries(rows.map((r) => [r.status ?? 'unknown', Number(r.n)]));
+    return this.#counts(portalId, 'status');
   }
 
+  /** Contacts per blocker (a contact counts once under each distinct blocker it has). */
   async blockerCounts(portalId: number): Promise<Record<string, number>> {
-    const { rows } = await this.#db.query<{ blockers: string | null }>(
-      `select blockers from contact_state where portal_id = $1 and blockers is not null and blockers <> ''`, [portalId]);
-    const out: Record<string, number> = {};
-    for (const r of rows) for (const b of (r.blockers ?? '').split(',')) if (b) out[b] = (out[b] ?? 0) + 1;
-    return out;
+    return this.#counts(portalId, 'blocker');
+  }
+
+  async #counts(portalId: number, metric: 'status' | 'blocker'): Promise<Record<string, number>> {
+    const { rows } = await this.#db.query<{ key: string; n: number | string }>(
+      'select key, n from dashboard_counts where portal_id = $1 and metric = $2 and n > 0', [portalId, metric]);
+    return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
   }
 }
 

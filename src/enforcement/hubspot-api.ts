@@ -76,6 +76,8 @@ export function createFetchRequester(options: {
         if ((err as Error).name === 'TimeoutError' && attempt < retries) continue;
         throw err;
       }
+      // Released once HubSpot has answered: an unreleased slot stays counted for ever and, once the window is
+      // full of them, every call of the portal (pipeline and card included) would wait for ever.
       await release?.();
       recordHubSpotAnswer(portalId, res.status, res.headers);
       const seen = parseRateLimitHeaders(res.headers);

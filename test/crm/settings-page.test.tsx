@@ -32,15 +32,13 @@ describe('settings page', () => {
     await vi.waitFor(() => expect(calls()[0]).toEqual(['/api/portals/123/settings', { method: 'GET' }]));
   });
 
-  it('shows backfill progress, the portal summary and the saved settings', async () => {
+  it('shows the saved settings and only configuration: the counters live on the dashboard', async () => {
     hubspotFetch.mockImplementation(() => ok(settingsFixture()));
     const r = setup();
     await ready(r);
-    expect(r.findByTestId(ProgressBar, 'backfill-progress').props.value).toBe(60);
-    expect(r.findByTestId(Text, 'backfill-text').text).toBe('60 of 120 contacts judged');
-    expect(r.findByTestId(StatisticsItem, 'summary-total').props.number).toBe('120');
-    expect(r.findByTestId(StatisticsItem, 'summary-blocked').props.number).toBe('10');
-    expect(r.findByTestId(Text, 'summary-blockers').text).toBe('Main blockers: Needs consent 9 · Retention expired 5 · Objected 4');
+    expect(r.maybeFind(ProgressBar)).toBeNull();
+    expect(r.maybeFind(StatisticsItem)).toBeNull();
+    expect(r.findByTestId(Text, 'settings-dashboard-hint').text).toContain('Prospect Guard dashboard');
     expect(r.findByTestId(TextArea, 'offer').props.value).toBe('Payroll software for SMEs');
     expect(r.findByTestId(Input, 'target-roles').props.value).toBe('DRH, Payroll manager');
     expect(r.findByTestId(Select, 'expiry-action').props.value).toBe('notify');
@@ -51,7 +49,7 @@ describe('settings page', () => {
     expect(primaries(r)).toHaveLength(1);
   });
 
-  it('warns when the portal was never configured, with no contact judged yet (French)', async () => {
+  it('warns when the portal was never configured (French)', async () => {
     hubspotFetch.mockImplementation(() => ok(settingsFixture({
       configured: false,
       summary: { total: 0, byStatus: { compliant: 0, at_risk: 0, blocked: 0, expired: 0 }, byBlocker: {} },
@@ -60,9 +58,8 @@ describe('settings page', () => {
     const r = setup('fr-fr');
     await ready(r);
     expect(r.findByTestId(Alert, 'settings-not-configured').props.title).toContain('pas encore configuré');
-    expect(r.findByTestId(Text, 'summary-none').text).toBe('Aucun contact évalué pour l’instant.');
-    expect(r.findByTestId(Text, 'backfill-text').text).toBe('Pas commencée');
-    expect(r.maybeFindByTestId(ProgressBar, 'backfill-progress')).toBeNull();
+    expect(r.findByTestId(Text, 'settings-dashboard-hint').text).toContain('tableau de bord');
+    expect(r.maybeFind(ProgressBar)).toBeNull();
   });
 
   it('shows an error state and retries', async () => {

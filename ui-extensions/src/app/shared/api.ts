@@ -2,7 +2,8 @@
 // nothing throws, so components render an error state instead of crashing.
 import { hubspotFetch, type Method } from './http.ts';
 import type {
-  ApiError, CardResponse, Channel, ConsentMethod, ContactExport, CrmSettings, ObjectionChannel, SettingsResponse,
+  ApiError, CardResponse, Channel, ConsentMethod, ContactExport, CrmSettings, DashboardEvidence, DashboardHome, DashboardRequests,
+  LedgerVerificationRecord, ObjectionChannel, RequestFilter, SettingsResponse,
 } from './types.ts';
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
@@ -44,4 +45,20 @@ export const api = {
   getSettings: (portalId: number) => call<SettingsResponse>('GET', `/api/portals/${encodeURIComponent(String(portalId))}/settings`),
   saveSettings: (portalId: number, settings: CrmSettings) =>
     call<SettingsResponse>('PUT', `/api/portals/${encodeURIComponent(String(portalId))}/settings`, settings as unknown as Record<string, unknown>),
+  getDashboard: (portalId: number) => call<DashboardHome>('GET', dashboardPath(portalId)),
+  getRequests: (portalId: number, filter: RequestFilter) => call<DashboardRequests>('GET', `${dashboardPath(portalId)}/requests${requestQuery(filter)}`),
+  getEvidence: (portalId: number) => call<DashboardEvidence>('GET', `${dashboardPath(portalId)}/evidence`),
+  verifyLedger: (portalId: number) => call<{ verification: LedgerVerificationRecord }>('POST', `${dashboardPath(portalId)}/evidence/verify`, {}),
 };
+
+function dashboardPath(portalId: number): string {
+  return `/api/portals/${encodeURIComponent(String(portalId))}/dashboard`;
+}
+function requestQuery(filter: RequestFilter): string {
+  const parts = [
+    filter.kind ? `kind=${encodeURIComponent(filter.kind)}` : null,
+    filter.status ? `status=${encodeURIComponent(filter.status)}` : null,
+    filter.lateOnly ? 'late=1' : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}

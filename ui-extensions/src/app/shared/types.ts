@@ -104,3 +104,48 @@ export interface ApiError {
   citation?: string;
   fields?: Record<string, string>;
 }
+
+// The compliance dashboard (app pages), mirroring src/dashboard/dashboard-router.ts.
+export interface DashboardHome {
+  generatedAt: string;
+  total: number;
+  byStatus: Record<string, number>;
+  reachable: Record<string, number>;
+  byBlocker: Record<string, number>;
+  bySourceRisk: Record<string, number>;
+  byAudience: Record<string, number>;
+  expiringThisMonth: { month: string; count: number };
+  deleteNow: { count: number; contacts: Array<{ contactId: string; expiredOn: string }> };
+  sequences: { blocked: number; levers: Array<{ lever: string; status: string; count: number }> };
+  objections: Array<{ month: string; count: number }>;
+  requests: { open: number; late: number };
+  backfill: BackfillProgress;
+}
+export type RequestKind = 'access' | 'erasure' | 'objection' | 'rectification';
+export type RequestStatus = 'open' | 'extended' | 'closed' | 'rejected';
+export interface RequestFilter { kind?: RequestKind; status?: 'pending' | RequestStatus; lateOnly?: boolean }
+export interface DashboardRequest {
+  id: string; kind: RequestKind; status: RequestStatus; origin: string; contactId: string | null;
+  receivedAt: string; dueAt: string; closedAt: string | null; outcome: string | null; late: boolean; daysLeft: number;
+}
+export interface DashboardRequests {
+  generatedAt: string;
+  filter: RequestFilter;
+  counts: { total: number; pending: number; late: number; byKind: Record<string, number> };
+  requests: DashboardRequest[];
+  truncated: boolean;
+}
+export interface LedgerVerificationRecord {
+  verifiedAt: string; ok: boolean; entries: number; headHash: string | null; brokenAtSeq: number | null; reason: string | null; actor: string;
+}
+export interface DashboardEvidence {
+  generatedAt: string;
+  entries: number;
+  byKind: Record<string, number>;
+  firstAt: string | null;
+  lastAt: string | null;
+  head: { seq: number; hash: string };
+  lastVerification: LedgerVerificationRecord | null;
+  reports: { html: { en: string; fr: string }; expiresAt: string };
+  commands: { verify: string; export: string };
+}

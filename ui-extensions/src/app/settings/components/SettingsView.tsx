@@ -1,9 +1,9 @@
-// The settings page: loading, error (with retry) and ready states; overview above the form.
+// The settings page: loading, error (with retry) and ready states; configuration only (the figures are on the
+// dashboard, ui-extensions/src/app/pages).
 import { Alert, Button, Divider, ErrorState, Flex, LoadingSpinner, Text, useExtensionContext } from '@hubspot/ui-extensions';
 import { langFromLocale, translate } from '../../shared/i18n.ts';
 import { LeversList } from '../../shared/LeversList.tsx';
 import { useSettings } from '../hooks/useSettings.ts';
-import { BackfillView, SummaryView } from './PortalOverview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 
 export function SettingsView() {
@@ -25,9 +25,8 @@ export function SettingsView() {
     <Flex direction="column" gap="medium">
       <Text>{translate(lang, 'settings.intro')}</Text>
       {!data.configured ? <Alert testId="settings-not-configured" variant="warning" title={translate(lang, 'settings.notConfigured')}>{''}</Alert> : null}
-      <BackfillView lang={lang} backfill={data.backfill} />
-      <SummaryView lang={lang} summary={data.summary} />
       <LeversList levers={data.levers} lang={lang} testId="settings-levers" />
+      <Text testId="settings-dashboard-hint" variant="microcopy">{translate(lang, 'settings.dashboardHint')}</Text>
       <Divider />
       <SettingsForm lang={lang} initial={data.settings} save={save} onSubmit={submit} />
     </Flex>
