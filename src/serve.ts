@@ -14,6 +14,7 @@ import { startProduct, type ProductOverrides } from './start-product.ts';
 import { checkRedisDurability, type RedisDurability } from './queue/redis-durability.ts';
 import { setRedisDurable } from './metrics/metrics.ts';
 import { startMetricsServer } from './metrics/router.ts';
+import { resolveLedgerSecrets } from './ledger/secrets.ts';
 import { log } from './log.ts';
 
 export const SERVE_USAGE = `Usage: prospect-guard serve [--role web|worker|all] [--trial] [--allow-volatile-redis]
@@ -109,6 +110,7 @@ export async function serve(argv: string[] = []): Promise<number> {
     options = parsed;
     config = loadConfig();
     checkServePlan(config, options);
+    resolveLedgerSecrets(config); // production needs the ledger's keys: say so now, not from inside start-up
     if (config.redisUrl) judgeRedisDurability(await probeRedis(config.redisUrl), config, options);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ServeRefusal || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -64,6 +64,17 @@ describe('serve: what each role and environment may run on', () => {
   });
 });
 
+describe('serve in production, as a process', () => {
+  it('stops before opening anything when the ledger keys are missing, naming them', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const env: NodeJS.ProcessEnv = { ...process.env, ...PROD, ...FULL, LEDGER_HMAC_KEY: '', LEDGER_SIGNING_KEY: '', LEDGER_CHECKPOINT_PATH: '' };
+    const r = spawnSync(process.execPath, [bin, 'serve'], { encoding: 'utf8', timeout: 20_000, env });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/LEDGER_HMAC_KEY, LEDGER_SIGNING_KEY, LEDGER_CHECKPOINT_PATH/);
+    expect(r.stderr).not.toMatch(/\bat \S+ \(/); // a message, not a stack trace
+  });
+});
+
 describe('Redis durability check', () => {
   it('reads AOF and the eviction policy from INFO when CONFIG is refused (managed Redis)', async () => {
     const managed = (info: string) => ({
