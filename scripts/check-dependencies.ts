@@ -20,6 +20,7 @@ export interface Finding { kind: 'source' | 'install_script' | 'advisory' | 'loc
 
 /** Install scripts npm does not run here (not in allowScripts) and that the package does not need. */
 export const INERT_INSTALL_SCRIPTS: Record<string, string> = {
+  esbuild: 'the preview\'s bundler (development only); its script only re-checks the platform binary, which comes as the @esbuild/<platform> optional package and is found without it',
   'msgpackr-extract': 'optional native speed-up of msgpackr (BullMQ); prebuilt binaries come as @msgpackr-extract/* packages, and msgpackr falls back to JavaScript without it',
 };
 

@@ -193,7 +193,9 @@ describe('dashboard endpoints', () => {
     expect((await hubspotFetch(server, 'GET', path, undefined, { secret: 'wrong' })).status).toBe(401);
     expect((await hubspotFetch(server, 'GET', path, undefined, { timestamp: NOW.getTime() - 6 * 60_000 })).status).toBe(401);
     expect((await hubspotFetch(server, 'GET', path, undefined, { omitSignature: true })).status).toBe(401);
-    expect((await hubspotFetch(server, 'GET', `/api/portals/${PORTAL_A}/dashboard?userId=77`)).status).toBe(403);
+    // The portal comes from the signed path; HubSpot's appended portalId, when present, must name the same one.
+    expect((await hubspotFetch(server, 'GET', `/api/portals/${PORTAL_A}/dashboard?userId=77`)).status).toBe(200);
+    expect((await hubspotFetch(server, 'GET', `/api/portals/${PORTAL_A}/dashboard?userId=77&portalId=${PORTAL_B}`)).status).toBe(403);
     expect((await hubspotFetch(server, 'GET', `/api/portals/${UNINSTALLED}/dashboard${q(UNINSTALLED)}`)).status).toBe(403);
     const before = await db.query<{ n: number }>('select count(*)::int as n from ledger_verifications');
     expect((await hubspotFetch(server, 'POST', `/api/portals/${PORTAL_A}/dashboard/evidence/verify${q(PORTAL_A)}`, {}, { secret: 'wrong' })).status).toBe(401);

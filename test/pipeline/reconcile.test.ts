@@ -190,7 +190,7 @@ describe('the sweep\'s HubSpot search', () => {
     expect(kinds).toEqual(['search']);
     expect(requests).toEqual([{
       filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: '1795161600000' }] }],
-      sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }], properties: ['email'], limit: 200,
+      sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }], properties: ['email'], limit: 200, after: '0',
     }]);
   });
 });
