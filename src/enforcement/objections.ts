@@ -94,14 +94,19 @@ export function createObjectionService(deps: ObjectionServiceDeps) {
       const at = clock.now();
       const email = normaliseEmail(input.email);
       const phone = normalisePhoneE164(input.phone, input.defaultCountry);
+      // The stored objection rows of these channels (found or made now) name the objection in the ledger: a retry
+      // after a failure half-way (the row stored, the answer lost) and a second click of the same link record the
+      // same objection, once.
+      const rowIds: number[] = [];
       if (input.contactId) {
         const existing = await deps.evidence.listObjections(input.portalId, input.contactId);
         for (const channel of channels) {
-          if (!existing.some((o) => o.channel === channel)) {
-            await deps.evidence.addObjection(input.portalId, input.contactId, { channel, at: at.toISOString(), origin: input.origin });
-          }
+          const found = existing.find((o) => o.channel === channel);
+          rowIds.push(found ? found.id : (await deps.evidence.addObjection(input.portalId, input.contactId, { channel, at: at.toISOString(), origin: input.origin })).id);
         }
       }
+      const ledgerKey = input.idempotencyKey
+        ?? (input.contactId && rowIds.length > 0 ? `objection:${input.contactId}:${[...rowIds].sort((a, b) => a - b).join(',')}` : undefined);
       // The suppression list normalises on its own, exactly as the pipeline does when it hashes a contact: hand it
       // the phone as given so both sides produce the same hash.
       if (email || phone) await deps.suppression.add(input.portalId, { email, phone: phone ? (input.phone ?? null) : null }, channels, input.origin);
@@ -109,7 +114,7 @@ export function createObjectionService(deps: ObjectionServiceDeps) {
       const recorded = await deps.ledger.append(input.portalId, {
         kind: 'objection', contactId: input.contactId, subjectHash, actor: input.actor, at,
         payload: { channels, origin: input.origin, suppressed: { email: email !== null, phone: phone !== null }, ...(input.details ?? {}) },
-        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        ...(ledgerKey ? { idempotencyKey: ledgerKey } : {}),
       });
       let writeback: WritebackResult = { lever: 'none', status: 'skipped' };
       const coversEmail = channels.includes('all') || channels.includes('email');

@@ -8,8 +8,9 @@ export type { Channel, ObjectionChannel };
 /** The pipeline's ContactEvidenceStore, as far as enforcement uses it. */
 export interface EvidencePort {
   listConsents(portalId: number, contactId: string): Promise<ConsentRecord[]>;
-  listObjections(portalId: number, contactId: string): Promise<ObjectionRecord[]>;
-  addObjection(portalId: number, contactId: string, objection: { channel: ObjectionChannel; at: string; origin: string }): Promise<void>;
+  /** Stored objections, each with the id of its row (the ledger names an objection by it). */
+  listObjections(portalId: number, contactId: string): Promise<(ObjectionRecord & { id: number })[]>;
+  addObjection(portalId: number, contactId: string, objection: { channel: ObjectionChannel; at: string; origin: string }): Promise<{ id: number }>;
   forgetContact(portalId: number, contactId: string): Promise<void>;
 }
 

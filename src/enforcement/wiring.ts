@@ -31,7 +31,7 @@ export function evidencePort(store: ContactEvidenceStore): EvidencePort {
   return {
     listConsents: (p, c) => store.listConsents(p, c),
     listObjections: (p, c) => store.listObjections(p, c),
-    addObjection: async (p, c, o) => { await store.addObjection(p, c, { channel: o.channel, at: o.at, origin: o.origin }); },
+    addObjection: async (p, c, o) => ({ id: (await store.addObjection(p, c, { channel: o.channel, at: o.at, origin: o.origin })).id }),
     forgetContact: (p, c) => store.forgetContact(p, c),
   };
 }
