@@ -2,7 +2,6 @@
 // optional in app.json, HubSpot grants what the account has, the app records it, and the card and settings say
 // which enforcement levers the account lacks and why. A sequence block there uses the levers it has and never
 // calls the Workflows API (which would answer 403 MISSING_SCOPES).
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandIn, type StandIn } from '../../scripts/hubspot-standin/index.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -13,6 +12,7 @@ import { createCrmRuntime } from '../../src/card/runtime.ts';
 import { signHubSpotV3 } from '../../src/hubspot/signature.ts';
 import { loadAppManifest } from '../../src/hubspot/app-manifest.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
+import { freePort } from '../proof/support/private-redis.ts';
 
 const CLIENT_ID = 'tier-e2e';
 const SECRET = 'tier-e2e-client-secret';
@@ -22,13 +22,6 @@ let app: RunningApp;
 let enf: AttachedEnforcement;
 let baseUrl: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-  });
-}
 
 async function install(portalId: number): Promise<number> {
   standIn.approveInstallsAs(portalId);

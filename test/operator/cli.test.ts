@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli.ts';
 import { loadEnvFileIfPresent } from '../../src/env-file.ts';
+import { freePort } from '../proof/support/private-redis.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin', 'prospect-guard.js');
@@ -23,13 +24,6 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('prospect-guard <command> --help', () => {
   it.each(COMMANDS.map((c) => [c.words.join(' ')]))('%s --help prints its usage and starts nothing', async (words) => {
